@@ -1,0 +1,82 @@
+import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, openDb } from './index';
+import { migrations } from './migrations';
+
+describe.each(testDrivers())('db on %s', (driver) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb(driver);
+  });
+  afterAll(() => t.drop());
+
+  it('has applied every migration once', async () => {
+    const { rows } = await t.db.query<{ id: number }>('SELECT id FROM millrace.migrations ORDER BY id');
+    expect(rows.map((r) => Number(r.id))).toEqual(migrations.map((m) => m.id));
+  });
+
+  it('does not re-apply migrations', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the Db handle is also the driver
+    expect(await migrate(t.db as any)).toEqual([]);
+  });
+
+  it('creates the default worker group', async () => {
+    const { rows } = await t.db.query<{ name: string; tags: string[] }>('SELECT name, tags FROM millrace.worker_groups');
+    expect(rows).toEqual([{ name: 'default', tags: ['node'] }]);
+  });
+
+  it('runs parameterised queries with arrays and JSON', async () => {
+    const { rows } = await t.db.query<{ hit: boolean; v: number }>(
+      "SELECT 'b' = ANY($1::text[]) AS hit, ($2::jsonb ->> 'v')::int AS v",
+      [['a', 'b'], JSON.stringify({ v: 7 })],
+    );
+    expect(rows[0]).toEqual({ hit: true, v: 7 });
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws', async () => {
+    await t.db.query('CREATE TABLE tx_probe (n int)');
+    await t.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (1)');
+    });
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (2)');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const { rows } = await t.db.query<{ n: number }>('SELECT n FROM tx_probe');
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('delivers a NOTIFY to a listener, and stops after unlisten', async () => {
+    const got: string[] = [];
+    const unlisten = await t.db.listen('probe_channel', (p) => got.push(p));
+    await t.db.notify('probe_channel', 'hello');
+    await expect.poll(() => got).toEqual(['hello']);
+    await unlisten();
+    await t.db.notify('probe_channel', 'after');
+    await t.db.notify('other_channel', 'x');
+    // a round trip after the NOTIFY: anything still in flight would have arrived by now
+    await t.db.query('SELECT 1');
+    expect(got).toEqual(['hello']);
+  });
+});
+
+describe.runIf(testDrivers().includes('postgres'))('migrations on postgres', () => {
+  it('are safe when several processes start at once', async () => {
+    const t = await openTestDb('postgres');
+    try {
+      await t.db.query('DROP SCHEMA millrace CASCADE');
+      const dbs = await Promise.all([1, 2, 3, 4].map(() => openDb({ url: t.url, poolSize: 2 })));
+      const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM millrace.migrations');
+      expect(rows[0].n).toBe(migrations.length);
+      await Promise.all(dbs.map((db) => db.close()));
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('refuses an unreachable database with a DatabaseError', async () => {
+    await expect(openDb({ url: 'postgres://root@127.0.0.1:1/nope' })).rejects.toMatchObject({ code: 'database_error' });
+  });
+});

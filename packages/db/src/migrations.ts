@@ -1,0 +1,10 @@
+import schema0001 from '../migrations/0001_schema.sql';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. Inlined at build time: nothing is read from disk at run time. */
+export const migrations: readonly Migration[] = [{ id: 1, name: '0001_schema', sql: schema0001 }];

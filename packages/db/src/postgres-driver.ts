@@ -1,0 +1,141 @@
+import pg from 'pg';
+import { DatabaseError } from './errors';
+import type { Driver, Queryable, QueryResult, Unlisten } from './types';
+
+export interface PostgresOptions {
+  url: string;
+  /** connections in the pool (default 10) */
+  poolSize?: number;
+}
+
+type Listener = (payload: string) => void;
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+/**
+ * PostgreSQL through a `pg` Pool. LISTEN needs a connection of its own that stays open, so one
+ * dedicated client carries every channel and reconnects with backoff when it drops.
+ */
+export function openPostgres(options: PostgresOptions): Driver {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle client losing its connection must not crash the host; the next query reconnects.
+  pool.on('error', () => {});
+
+  const listeners = new Map<string, Set<Listener>>();
+  let listenClient: Promise<pg.Client> | null = null;
+  let closed = false;
+
+  async function connectListener(): Promise<pg.Client> {
+    let delay = RECONNECT_MIN_MS;
+    for (;;) {
+      const client = new pg.Client({ connectionString: options.url });
+      try {
+        await client.connect();
+        client.on('notification', (msg) => {
+          for (const fn of listeners.get(msg.channel) ?? []) fn(msg.payload ?? '');
+        });
+        client.on('error', () => {
+          client.end().catch(() => {});
+          if (closed) return;
+          listenClient = connectListener();
+        });
+        for (const channel of listeners.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+        return client;
+      } catch (err) {
+        await client.end().catch(() => {});
+        if (closed) throw new DatabaseError('database closed while connecting the listener', { cause: err });
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+      }
+    }
+  }
+
+  async function query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    const res = await pool.query(sql, params as unknown[]);
+    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+  }
+
+  return {
+    driver: 'postgres',
+    query,
+
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          async query<R>(sql: string, params?: unknown[]) {
+            const res = await client.query(sql, params as unknown[]);
+            return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+          },
+        };
+        const value = await fn(tx);
+        await client.query('COMMIT');
+        return value;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async listen(channel: string, onPayload: Listener): Promise<Unlisten> {
+      let set = listeners.get(channel);
+      const isNewChannel = !set;
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+      }
+      set.add(onPayload);
+      const hadClient = listenClient !== null;
+      listenClient ??= connectListener();
+      const client = await listenClient;
+      // A fresh client LISTENs on every known channel while connecting.
+      if (isNewChannel && hadClient) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+        if (set.size > 0 || listeners.get(channel) !== set) return;
+        listeners.delete(channel);
+        const current = await listenClient;
+        await current?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => {});
+      };
+    },
+
+    async notify(channel: string, payload: string): Promise<void> {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+
+    async withExclusiveSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          async query<R>(sql: string, params?: unknown[]) {
+            const res = await client.query(sql, params as unknown[]);
+            return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      const client = listenClient;
+      listenClient = null;
+      if (client) await (await client.catch(() => null))?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+/** Channel names come from our own code, but quote them anyway: LISTEN takes no parameters. */
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,50 @@
+// The contract between the worker loop and whatever runs a job. The loop (Producer, Completer,
+// Heartbeat) does not care whether a job runs in a fresh process, a warm thread or the host's
+// own function: it hands an Executor a ClaimedJob and gets a JobOutcome back.
+
+/** A job as the worker loop hands it to an executor. */
+export interface ExecutableJob {
+  id: string;
+  /** script path, e.g. `f/billing/charge` */
+  path: string;
+  /** content hash of the script version this job runs */
+  hash: string;
+  language: 'typescript' | 'javascript' | 'python';
+  /** runnable code of that version: ESM JavaScript (TypeScript already transpiled at deploy) or Python source */
+  code: string;
+  args: Record<string, unknown>;
+  /** 1-based attempt number */
+  attempt: number;
+  /** null: no timeout */
+  timeoutMs: number | null;
+}
+
+export interface JobContext {
+  /** called with each chunk of output (stdout/stderr/console.*) while the job runs, in order */
+  onLog(text: string): void;
+  /** aborted when the job is canceled; the executor stops the job and resolves `{ status: 'canceled' }` */
+  signal: AbortSignal;
+  /** environment variables the job may see (the worker group's env) — nothing else from the worker */
+  env: Record<string, string>;
+}
+
+export interface JobError {
+  message: string;
+  name?: string;
+  stack?: string;
+  /** why it failed, when the script did not simply throw */
+  reason?: 'thrown' | 'timeout' | 'crash' | 'no_result' | 'result_too_large' | 'runtime_lost';
+}
+
+export type JobOutcome =
+  | { status: 'success'; result: unknown }
+  /** `retryable: false` means: fail for good even if attempts remain (e.g. invalid script) */
+  | { status: 'failure'; error: JobError; retryable?: boolean }
+  | { status: 'canceled' };
+
+export interface Executor {
+  /** Runs one job. Never rejects: every way a job can end is a JobOutcome. */
+  run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome>;
+  /** Stops accepting jobs and releases processes/threads. In-flight runs finish first unless `force`. */
+  close(opts?: { force?: boolean }): Promise<void>;
+}

@@ -41,9 +41,11 @@ CREATE TABLE millrace.worker_groups (
 );
 INSERT INTO millrace.worker_groups (name) VALUES ('default');
 
--- Immutable once pushed.
+-- Immutable once pushed. Ids come from a sequence so a batch push can allocate them up front
+-- and write the job and queue rows in one statement.
+CREATE SEQUENCE millrace.job_ids;
 CREATE TABLE millrace.jobs (
-  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id           bigint PRIMARY KEY DEFAULT nextval('millrace.job_ids'),
   path         text NOT NULL,
   script_hash  text NOT NULL,
   args         jsonb NOT NULL,
@@ -70,6 +72,8 @@ CREATE TABLE millrace.job_queue (
   started_at       timestamptz,
   last_ping        timestamptz,
   attempt          integer NOT NULL DEFAULT 0,
+  -- attempts lost with a dead worker: they do not count against max_attempts (up to a limit)
+  lost_attempts    integer NOT NULL DEFAULT 0,
   cancel_requested boolean NOT NULL DEFAULT false
 ) WITH (fillfactor = 70);
 CREATE INDEX job_queue_claim_idx ON millrace.job_queue (tag, priority DESC, scheduled_for, id) WHERE NOT running;

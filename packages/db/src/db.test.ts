@@ -21,7 +21,9 @@ describe.each(testDrivers())('db on %s', (driver) => {
   });
 
   it('creates the default worker group', async () => {
-    const { rows } = await t.db.query<{ name: string; tags: string[] }>('SELECT name, tags FROM millrace.worker_groups');
+    const { rows } = await t.db.query<{ name: string; tags: string[] }>(
+      'SELECT name, tags FROM millrace.worker_groups',
+    );
     expect(rows).toEqual([{ name: 'default', tags: ['node'] }]);
   });
 
@@ -77,6 +79,8 @@ describe.runIf(testDrivers().includes('postgres'))('migrations on postgres', () 
   });
 
   it('refuses an unreachable database with a DatabaseError', async () => {
-    await expect(openDb({ url: 'postgres://root@127.0.0.1:1/nope' })).rejects.toMatchObject({ code: 'database_error' });
+    await expect(openDb({ url: 'postgres://root@127.0.0.1:1/nope' })).rejects.toMatchObject({
+      code: 'database_error',
+    });
   });
 });

@@ -26,10 +26,14 @@ export async function migrate(driver: Driver, list: readonly Migration[] = migra
       for (const migration of list) {
         if (applied.has(migration.id)) continue;
         try {
-          await session.exec(`BEGIN;\n${migration.sql}\n;INSERT INTO millrace.migrations (id, name) VALUES (${Number(migration.id)}, '${migration.name.replace(/[^a-z0-9_]/gi, '')}');\nCOMMIT;`);
+          await session.exec(
+            `BEGIN;\n${migration.sql}\n;INSERT INTO millrace.migrations (id, name) VALUES (${Number(migration.id)}, '${migration.name.replace(/[^a-z0-9_]/gi, '')}');\nCOMMIT;`,
+          );
         } catch (err) {
           await session.exec('ROLLBACK').catch(() => {});
-          throw new MigrationError(`migration ${migration.name} failed: ${(err as Error).message}`, { cause: err });
+          throw new MigrationError(`migration ${migration.name} failed: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         newlyApplied.push(migration.id);
       }

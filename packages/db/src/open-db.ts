@@ -36,6 +36,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
 /** Dumps an open PGlite database so another can start from it (`openDb({ loadDataDir })`). */
 export async function dumpPglite(db: Db): Promise<Blob> {
   const dump = (db as Partial<{ dump(): Promise<Blob> }>).dump;
-  if (db.driver !== 'pglite' || !dump) throw new DatabaseError('dumpPglite needs an embedded PGlite database');
+  if (db.driver !== 'pglite' || !dump)
+    throw new DatabaseError('dumpPglite needs an embedded PGlite database');
   return dump.call(db);
 }

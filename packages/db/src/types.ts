@@ -26,5 +26,7 @@ export interface Db extends Queryable {
 /** What a driver gives `openDb`: the Db plus raw multi-statement execution for migrations. */
 export interface Driver extends Db {
   /** Runs `fn` holding a session-level lock on a dedicated connection (migrations). */
-  withExclusiveSession<T>(fn: (session: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T>;
+  withExclusiveSession<T>(
+    fn: (session: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>,
+  ): Promise<T>;
 }

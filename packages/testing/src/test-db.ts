@@ -24,7 +24,10 @@ export function testDrivers(): DriverName[] {
 }
 
 /** A fresh, migrated database of its own: a new PostgreSQL database, or a new PGlite instance. */
-export async function openTestDb(driver: DriverName, { poolSize }: { poolSize?: number } = {}): Promise<TestDb> {
+export async function openTestDb(
+  driver: DriverName,
+  { poolSize }: { poolSize?: number } = {},
+): Promise<TestDb> {
   if (driver === 'pglite') {
     const db = await openDb({ loadDataDir: await pgliteTemplate() });
     return { db, driver, drop: () => db.close() };
@@ -67,7 +70,10 @@ function withDatabase(url: string, database: string): string {
 let template: Promise<Blob> | undefined;
 function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const key = createHash('sha1').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 12);
+    const key = createHash('sha1')
+      .update(migrations.map((m) => m.sql).join('\n'))
+      .digest('hex')
+      .slice(0, 12);
     const file = join(tmpdir(), `millrace-pglite-template-${key}.tar`);
     try {
       return new Blob([await readFile(file)]);

@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import { openRunner } from './index';
+import { checkNoLeaks } from './test-support';
+
+checkNoLeaks();
+
+// Each call reports which thread or process served it and how many calls it held at that moment.
+const script = `
+import { threadId } from 'node:worker_threads';
+let active = 0;
+export async function main({ waitMs }) {
+  active += 1;
+  const peak = active;
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  active -= 1;
+  return { runtime: threadId + ':' + process.pid, peak };
+}`;
+
+describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
+  test('concurrency N spreads calls over N runtimes', async () => {
+    const runner = await openRunner({ content: script, runtime, concurrency: 2, maxInFlightPerRuntime: 1 });
+    try {
+      const results = (await Promise.all(
+        Array.from({ length: 4 }, () => runner.run({ waitMs: 50 })),
+      )) as Array<{ runtime: string; peak: number }>;
+      expect(new Set(results.map((r) => r.runtime)).size).toBe(2);
+      expect(results.every((r) => r.peak === 1)).toBe(true);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  test('async calls interleave inside one runtime up to maxInFlightPerRuntime', async () => {
+    const runner = await openRunner({ content: script, runtime, maxInFlightPerRuntime: 5 });
+    try {
+      const results = (await Promise.all(
+        Array.from({ length: 20 }, () => runner.run({ waitMs: 30 })),
+      )) as Array<{ peak: number }>;
+      expect(Math.max(...results.map((r) => r.peak))).toBe(5);
+    } finally {
+      await runner.close();
+    }
+  });
+});

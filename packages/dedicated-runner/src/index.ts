@@ -1,0 +1,25 @@
+// Public API of @millrace/dedicated-runner, named export by export.
+export type { FailureReason, ScriptErrorInfo } from './errors';
+export {
+  InvalidArgsError,
+  InvalidRunnerOptionsError,
+  LoadError,
+  ResultNotJsonError,
+  ResultTooLargeError,
+  RunCanceledError,
+  RunnerClosedError,
+  RunnerError,
+  RunTimeoutError,
+  RuntimeCrashedError,
+  ScriptError,
+} from './errors';
+export { openRunner } from './open-runner';
+export type {
+  Handler,
+  HandlerContext,
+  RunnerOptions,
+  RunOptions,
+  RuntimeKind,
+  ScriptLanguage,
+} from './options';
+export type { CloseOptions, Runner } from './runner';

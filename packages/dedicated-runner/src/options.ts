@@ -1,0 +1,153 @@
+// The one place openRunner's input is checked and defaulted; everything past here trusts it.
+import { InvalidRunnerOptionsError } from './errors';
+
+export type RuntimeKind = 'thread' | 'process' | 'inline';
+export type ScriptLanguage = 'javascript' | 'python';
+
+/** What an inline handler gets besides args. */
+export interface HandlerContext {
+  /** Appends text to this call's log (delivered to run()'s onLog). */
+  log: (text: string) => void;
+  /** Aborted when the call times out or is canceled: the handler should stop. */
+  signal: AbortSignal;
+}
+
+export type Handler = (args: unknown, ctx: HandlerContext) => unknown;
+
+export interface RunnerOptions {
+  /** Script source: an ES module exporting main(args) (or a Python file defining main). */
+  content?: string;
+  /** A host function to run inline instead of a script. */
+  handler?: Handler;
+  runtime?: RuntimeKind;
+  language?: ScriptLanguage;
+  /** Threads or processes. Default 1. */
+  concurrency?: number;
+  /** Calls that may interleave inside one thread or process (async scripts). Default 32. */
+  maxInFlightPerRuntime?: number;
+  /** The runtime's environment. Without `inheritEnv` only PATH, HOME, LANG, TZ and TMPDIR are passed through. */
+  env?: Record<string, string>;
+  inheritEnv?: boolean;
+  /** Process runtime: argv of a process that speaks the JSON-lines protocol; the script path is appended. */
+  command?: string[];
+  /** Where the script file is written (so its imports resolve). Default: os.tmpdir()/millrace-runner. */
+  scriptDir?: string;
+  /** Heap limit per thread (thread runtime) or per Node process. Default 512. */
+  maxOldGenerationSizeMb?: number;
+  /** Default 10 MiB. */
+  maxResultBytes?: number;
+  /** Default timeout applied when run() gives none. */
+  timeoutMs?: number;
+  /** Inline runtime: route console.* inside a call to that call's onLog. Default true. */
+  captureConsole?: boolean;
+  /** Output not tied to any call (module top level, stray timers). Default: the host's stderr. */
+  onStrayLog?: (text: string) => void;
+  /** Crash restart backoff: first delay, cap, and how long a runtime must live to reset it. */
+  restartBackoff?: { initialMs?: number; maxMs?: number; resetAfterMs?: number };
+}
+
+export interface RunOptions {
+  onLog?: (text: string) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ResolvedOptions {
+  runtime: RuntimeKind;
+  language: ScriptLanguage;
+  concurrency: number;
+  maxInFlightPerRuntime: number;
+  env: Record<string, string>;
+  command?: string[];
+  scriptDir?: string;
+  maxOldGenerationSizeMb: number;
+  maxResultBytes: number;
+  timeoutMs?: number;
+  captureConsole: boolean;
+  onStrayLog: (text: string) => void;
+  backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
+}
+
+const PASSED_THROUGH = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', 'SYSTEMROOT'];
+
+function positiveInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidRunnerOptionsError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function runtimeEnv(env: unknown, inherit: boolean | undefined): Record<string, string> {
+  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) {
+    throw new InvalidRunnerOptionsError('env must be an object of strings');
+  }
+  const base: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && (inherit || PASSED_THROUGH.includes(key))) base[key] = value;
+  }
+  for (const [key, value] of Object.entries((env ?? {}) as Record<string, unknown>)) {
+    if (typeof value !== 'string') throw new InvalidRunnerOptionsError(`env.${key} must be a string`);
+    base[key] = value;
+  }
+  return base;
+}
+
+function pickRuntime(options: RunnerOptions, language: ScriptLanguage): RuntimeKind {
+  const hasContent = typeof options.content === 'string';
+  const hasHandler = typeof options.handler === 'function';
+  if (hasContent === hasHandler) {
+    throw new InvalidRunnerOptionsError('give exactly one of content (a string) or handler (a function)');
+  }
+  const runtime = options.runtime ?? (hasHandler ? 'inline' : language === 'python' ? 'process' : 'thread');
+  if (!['thread', 'process', 'inline'].includes(runtime)) {
+    throw new InvalidRunnerOptionsError(`unknown runtime ${String(runtime)}`);
+  }
+  if (hasHandler !== (runtime === 'inline')) {
+    throw new InvalidRunnerOptionsError(
+      'the inline runtime takes a handler; thread and process take content',
+    );
+  }
+  if (language === 'python' && runtime === 'thread') {
+    throw new InvalidRunnerOptionsError('python scripts run in the process runtime');
+  }
+  return runtime;
+}
+
+export function resolveOptions(options: RunnerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidRunnerOptionsError('options required');
+  const language = options.language ?? 'javascript';
+  if (language !== 'javascript' && language !== 'python') {
+    throw new InvalidRunnerOptionsError(`unknown language ${String(language)}`);
+  }
+  const runtime = pickRuntime(options, language);
+  if (
+    options.command !== undefined &&
+    (!Array.isArray(options.command) ||
+      options.command.length === 0 ||
+      options.command.some((a) => typeof a !== 'string'))
+  ) {
+    throw new InvalidRunnerOptionsError('command must be a non-empty array of strings');
+  }
+  const backoff = options.restartBackoff ?? {};
+  return {
+    runtime,
+    language,
+    concurrency: positiveInt('concurrency', options.concurrency, 1),
+    maxInFlightPerRuntime: positiveInt('maxInFlightPerRuntime', options.maxInFlightPerRuntime, 32),
+    env: runtimeEnv(options.env, options.inheritEnv),
+    command: options.command,
+    scriptDir: options.scriptDir,
+    maxOldGenerationSizeMb: positiveInt('maxOldGenerationSizeMb', options.maxOldGenerationSizeMb, 512),
+    maxResultBytes: positiveInt('maxResultBytes', options.maxResultBytes, 10 * 1024 * 1024),
+    timeoutMs: options.timeoutMs === undefined ? undefined : positiveInt('timeoutMs', options.timeoutMs, 0),
+    captureConsole: options.captureConsole ?? true,
+    onStrayLog: options.onStrayLog ?? ((text) => process.stderr.write(text)),
+    backoff: {
+      initialMs: positiveInt('restartBackoff.initialMs', backoff.initialMs, 50),
+      maxMs: positiveInt('restartBackoff.maxMs', backoff.maxMs, 5000),
+      resetAfterMs: positiveInt('restartBackoff.resetAfterMs', backoff.resetAfterMs, 10_000),
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// The contract between the pool and one warm runtime (a worker thread or a child process).
+import type { Call, CallHolder } from './call';
+import type { RunnerError } from './errors';
+
+export type ExitKind = 'closed' | 'killed' | 'crashed';
+
+export interface RuntimeEvents {
+  /** Some calls settled: the pool may dispatch more. */
+  onSettled(runtime: Runtime): void;
+  /** The runtime is gone: closed on purpose, killed (timeout, cancel, force close) or crashed. */
+  onExit(runtime: Runtime, how: ExitKind): void;
+}
+
+export interface Runtime extends CallHolder {
+  readonly inFlight: number;
+  /** Resolves once the script is loaded; rejects LoadError (or RuntimeCrashedError if it died first). */
+  readonly ready: Promise<void>;
+  send(call: Call): void;
+  /** Stops it now; calls in flight reject with `error()` (a RuntimeCrashedError, or RunnerClosedError on force close). */
+  kill(error: () => RunnerError): void;
+  /** Stops it gracefully; the pool calls this only once nothing is in flight. */
+  close(): Promise<void>;
+}
+
+export type RuntimeFactory = (events: RuntimeEvents) => Runtime;
+
+/** Why the calls sharing a runtime with an expired call are lost. */
+export function siblingLostMessage(kind: string, reason: 'timeout' | 'canceled' | string): string {
+  const what = reason === 'timeout' ? 'timed out' : 'was canceled';
+  return `lost: another call on the same ${kind} ${what}, so the ${kind} was terminated and replaced`;
+}

@@ -1,0 +1,196 @@
+// Host side of one worker thread: batches outgoing calls (one postMessage per tick), settles
+// calls from the thread's batched replies, and explains its own death to the calls it held.
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Call } from '../call';
+import { CallTable } from '../call-table';
+import {
+  InvalidArgsError,
+  LoadError,
+  type RunnerError,
+  RuntimeCrashedError,
+  type ScriptErrorInfo,
+} from '../errors';
+import { type ExitKind, type Runtime, type RuntimeEvents, siblingLostMessage } from '../runtime';
+import { threadWorkerUrl } from '../runtime-files';
+import { writeScriptFile } from '../script-file';
+
+export interface ThreadRuntimeOptions {
+  scriptUrl: string;
+  env: Record<string, string>;
+  maxOldGenerationSizeMb: number;
+  maxResultBytes: number;
+  onStrayLog: (text: string) => void;
+}
+
+type WireError = ScriptErrorInfo & { kind?: string };
+
+export class ThreadRuntime implements Runtime {
+  readonly ready: Promise<void>;
+  private readonly worker: Worker;
+  private readonly table = new CallTable();
+  private outbox: unknown[] = [];
+  private outboxCalls: Call[] = [];
+  private flushQueued = false;
+  private exitKind: ExitKind | undefined;
+  private exitReported = false;
+  private killError: (() => RunnerError) | undefined;
+  private lastError: Error | undefined;
+  private readonly exited: Promise<void>;
+  private settleReady!: (error?: Error) => void;
+
+  constructor(
+    private readonly options: ThreadRuntimeOptions,
+    private readonly events: RuntimeEvents,
+  ) {
+    this.ready = new Promise((resolve, reject) => {
+      this.settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    this.ready.catch(() => {}); // the pool awaits it; a thread may die before anyone does
+    this.worker = new Worker(threadWorkerUrl, {
+      workerData: { scriptUrl: options.scriptUrl, maxResultBytes: options.maxResultBytes },
+      env: options.env,
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
+    });
+    this.worker.on('message', (message) => this.onMessage(message));
+    this.worker.on('error', (error) => {
+      this.lastError = error;
+    });
+    this.exited = new Promise((resolve) => this.worker.once('exit', (code) => resolve(this.onExit(code))));
+  }
+
+  get inFlight(): number {
+    return this.table.size;
+  }
+
+  send(call: Call): void {
+    if (this.exitKind !== undefined && this.exitKind !== 'closed') {
+      call.reject(this.killError?.() ?? new RuntimeCrashedError('the runtime had already stopped'));
+      return;
+    }
+    call.holder = this;
+    this.table.add(call);
+    this.outbox.push(call.id, call.args);
+    this.outboxCalls.push(call);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  evict(call: Call, error: RunnerError): void {
+    if (!this.table.remove(call)) return;
+    call.reject(error);
+    // Sync code cannot be interrupted: the only way to stop the call is to stop the thread.
+    this.kill(
+      () => new RuntimeCrashedError(siblingLostMessage('thread', error.reason), { lost: 'replaced' }),
+    );
+  }
+
+  kill(error: () => RunnerError): void {
+    if (this.exitKind !== undefined) return;
+    this.exitKind = 'killed';
+    this.killError = error;
+    this.table.rejectAll(error);
+    void this.worker.terminate();
+    // Tell the pool now, not at exit: a dying runtime must not be handed new calls meanwhile.
+    this.reportExit('killed');
+  }
+
+  private reportExit(kind: ExitKind): void {
+    if (this.exitReported) return;
+    this.exitReported = true;
+    this.events.onExit(this, kind);
+  }
+
+  async close(): Promise<void> {
+    if (this.exitKind === undefined) {
+      this.exitKind = 'closed';
+      void this.worker.terminate();
+    }
+    await this.exited;
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    const batch = this.outbox;
+    const calls = this.outboxCalls;
+    this.outbox = [];
+    this.outboxCalls = [];
+    if (this.exitKind !== undefined) return;
+    try {
+      this.worker.postMessage(batch);
+    } catch {
+      // Some args could not be cloned: send the calls one by one so only the bad ones fail.
+      for (const call of calls) {
+        try {
+          this.worker.postMessage([call.id, call.args]);
+        } catch (error) {
+          this.table.reject(
+            call.id,
+            new InvalidArgsError(`args cannot be sent to the thread: ${String(error)}`),
+          );
+        }
+      }
+    }
+  }
+
+  private onMessage(message: unknown): void {
+    if (!Array.isArray(message)) {
+      this.onControl(message as { ready?: true; loadError?: ScriptErrorInfo });
+      return;
+    }
+    for (let i = 0; i < message.length; i += 3) {
+      const type = message[i] as number;
+      const id = message[i + 1] as number;
+      const payload = message[i + 2];
+      if (type === 1) this.table.resolve(id, JSON.parse(payload as string));
+      else if (type === 2) this.table.fail(id, payload as WireError, (payload as WireError).kind);
+      else if (!this.table.log(id, payload as string)) this.options.onStrayLog(payload as string);
+    }
+    this.events.onSettled(this);
+  }
+
+  private onControl(message: { ready?: true; loadError?: ScriptErrorInfo }): void {
+    if (message.ready) this.settleReady();
+    else if (message.loadError) {
+      this.settleReady(new LoadError(message.loadError.message, message.loadError));
+      this.exitKind ??= 'crashed';
+      void this.worker.terminate();
+    }
+  }
+
+  private onExit(code: number): void {
+    const kind = this.exitKind ?? 'crashed';
+    this.exitKind = kind;
+    const why = this.describeExit(code);
+    this.settleReady(new RuntimeCrashedError(`the thread died while loading the script: ${why}`));
+    this.table.rejectAll(this.killError ?? (() => new RuntimeCrashedError(why, { cause: this.lastError })));
+    this.reportExit(kind);
+  }
+
+  private describeExit(code: number): string {
+    const error = this.lastError as (Error & { code?: string }) | undefined;
+    if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return `the thread ran out of memory (maxOldGenerationSizeMb ${this.options.maxOldGenerationSizeMb})`;
+    }
+    if (error !== undefined) return `the thread crashed: ${error.name}: ${error.message}`;
+    return `the thread exited with code ${code} (process.exit in the script?)`;
+  }
+}
+
+/** Writes the script once and returns a factory for threads that import it. */
+export async function threadRuntimeFactory(
+  content: string,
+  options: Omit<ThreadRuntimeOptions, 'scriptUrl'> & { scriptDir?: string },
+): Promise<(events: RuntimeEvents) => Runtime> {
+  const scriptUrl = pathToFileURL(await writeScriptFile(content, '.mjs', options.scriptDir)).href;
+  const threadOptions: ThreadRuntimeOptions = {
+    scriptUrl,
+    env: options.env,
+    maxOldGenerationSizeMb: options.maxOldGenerationSizeMb,
+    maxResultBytes: options.maxResultBytes,
+    onStrayLog: options.onStrayLog,
+  };
+  return (events) => new ThreadRuntime(threadOptions, events);
+}

@@ -1,0 +1,33 @@
+import { MillraceError } from '@millrace/db';
+
+export class JobNotFoundError extends MillraceError {
+  constructor(id: string) {
+    super('job_not_found', `no job with id ${JSON.stringify(id)}`);
+  }
+}
+
+/** Args that are not a JSON object, or that do not survive a JSON round trip. */
+export class InvalidArgsError extends MillraceError {
+  constructor(message: string) {
+    super('invalid_args', message);
+  }
+}
+
+export class ArgsTooLargeError extends MillraceError {
+  constructor(bytes: number, limit: number) {
+    super('args_too_large', `args are ${bytes} bytes; the limit is ${limit} bytes`);
+  }
+}
+
+/** Push options (tag, priority, schedule, timeout, attempts) out of range or of the wrong type. */
+export class InvalidJobOptionsError extends MillraceError {
+  constructor(message: string) {
+    super('invalid_job_options', message);
+  }
+}
+
+export class WaitTimeoutError extends MillraceError {
+  constructor(id: string, timeoutMs: number) {
+    super('wait_timeout', `job ${id} did not finish within ${timeoutMs} ms`);
+  }
+}

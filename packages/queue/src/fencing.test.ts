@@ -1,0 +1,37 @@
+import { testDrivers } from '@millrace/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openQueueFixture, type QueueFixture } from './test-support';
+
+describe.each(testDrivers())('fencing on %s', (driver) => {
+  let f: QueueFixture;
+  beforeAll(async () => {
+    f = await openQueueFixture(driver);
+  });
+  afterAll(() => f.drop());
+
+  it('refuses a completion whose claim token is stale and keeps the re-run result', async () => {
+    const id = await f.queue.push('f/test/noop', {}, { tag: 'fence' });
+    const [slow] = await f.queue.claim('slow-worker', ['fence'], 1);
+    // the slow worker stops pinging; the reaper hands the job to another worker
+    await f.db.query("UPDATE millrace.job_queue SET last_ping = now() - interval '1 hour' WHERE id = $1", [
+      id,
+    ]);
+    expect(await f.queue.reapZombies({ staleAfterMs: 1000 })).toEqual({ requeued: [id], failed: [] });
+    const [fast] = await f.queue.claim('fast-worker', ['fence'], 1);
+    expect(fast.token).not.toBe(slow.token);
+
+    const late = await f.queue.complete([{ id, token: slow.token, status: 'success', result: 'stale' }]);
+    expect(late).toEqual({ completed: [], retried: [], stale: [id] });
+    expect(await f.queue.heartbeat('slow-worker', [{ id, token: slow.token }])).toEqual({
+      canceled: [],
+      lost: [id],
+    });
+
+    await f.queue.complete([{ id, token: fast.token, status: 'success', result: 'fresh' }]);
+    const job = await f.queue.get(id);
+    expect(job).toMatchObject({ status: 'success', result: 'fresh', worker: 'fast-worker', attempt: 2 });
+    const again = await f.queue.complete([{ id, token: fast.token, status: 'success', result: 'twice' }]);
+    expect(again.stale).toEqual([id]);
+    expect((await f.queue.get(id)).result).toBe('fresh');
+  });
+});

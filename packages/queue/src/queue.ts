@@ -1,0 +1,374 @@
+import type { Db } from '@millrace/db';
+import { Settings } from '@millrace/settings';
+import { JobNotFoundError, WaitTimeoutError } from './errors';
+import { JobWaiters } from './job-waiters';
+import { toClaimedJob, toJob, toWorkerInfo } from './rows';
+import { CANCEL_JOB } from './sql/cancel-job';
+import { CLAIM_JOBS } from './sql/claim-jobs';
+import { COMPLETE_JOBS } from './sql/complete-jobs';
+import { HEARTBEAT } from './sql/heartbeat';
+import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
+import { PUSH_JOBS } from './sql/push-jobs';
+import { COUNTS, GET_JOB, JOB_ATTEMPTS, LIST_JOBS, THROUGHPUT } from './sql/read-jobs';
+import { REAP_ZOMBIES } from './sql/reap-zombies';
+import { LIST_WORKERS, REGISTER_WORKER, STOP_WORKER, UPDATE_WORKER_TAGS } from './sql/workers';
+import {
+  type ClaimedJob,
+  type CompleteReport,
+  type Completion,
+  FINISHED,
+  type HeartbeatReport,
+  type Job,
+  type JobAttempt,
+  type JobStatus,
+  type ListFilter,
+  type LogChunk,
+  type PushOptions,
+  type PushRequest,
+  type QueueCounts,
+  type WorkerInfo,
+  type WorkerRegistration,
+} from './types';
+import { isJobId, type ValidPush, validatePush } from './validate';
+
+export interface QueueOptions {
+  /** shared Settings instance (default: a new one on the same db) */
+  settings?: Settings;
+  /** largest accepted args document (default 1 MiB) */
+  maxArgsBytes?: number;
+  /** retry backoff: base × 2^(attempt−1), capped (defaults 1 s and 1 h) */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** lost attempts (dead worker) a job may have before it fails for good (default 3) */
+  maxLostAttempts?: number;
+  /** a worker whose last ping is older than this is not live (default 30 s) */
+  workerLiveMs?: number;
+}
+
+const MAX_LIST_LIMIT = 1000;
+
+/** The job lifecycle over one database: the producer side, the worker side and the read side. */
+export class Queue {
+  readonly settings: Settings;
+  private readonly waiters: JobWaiters;
+  private readonly maxArgsBytes: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly maxLostAttempts: number;
+  private readonly workerLiveMs: number;
+
+  constructor(
+    readonly db: Db,
+    options: QueueOptions = {},
+  ) {
+    this.settings = options.settings ?? new Settings(db);
+    this.waiters = new JobWaiters(db);
+    this.maxArgsBytes = options.maxArgsBytes ?? 1024 * 1024;
+    this.retryBaseMs = options.retryBaseMs ?? 1_000;
+    this.retryMaxMs = options.retryMaxMs ?? 3_600_000;
+    this.maxLostAttempts = options.maxLostAttempts ?? 3;
+    this.workerLiveMs = options.workerLiveMs ?? 30_000;
+  }
+
+  // ── producer side ──────────────────────────────────────────────────────────
+
+  /** Pushes one job against the script's latest version; returns its id. */
+  async push(path: string, args: Record<string, unknown> = {}, options: PushOptions = {}): Promise<string> {
+    const [id] = await this.pushMany([{ ...options, path, args }]);
+    return id;
+  }
+
+  /** Pushes many jobs in one statement, all or none; ids in input order. */
+  async pushMany(requests: PushRequest[]): Promise<string[]> {
+    if (!Array.isArray(requests))
+      throw new TypeError('pushMany takes an array of { path, args, ...options }');
+    if (requests.length === 0) return [];
+    const valid = requests.map(({ path, args, ...options }) =>
+      validatePush(path, args, options, this.maxArgsBytes),
+    );
+    return this.insertJobs(valid);
+  }
+
+  /** Pushes a new job with the same script version and args as `id`. */
+  async rerun(id: string): Promise<string> {
+    const job = await this.get(id);
+    const valid: ValidPush = {
+      path: job.path,
+      argsJson: JSON.stringify(job.args),
+      options: {
+        tag: job.tag,
+        priority: job.priority,
+        timeoutMs: job.timeoutMs,
+        maxAttempts: job.maxAttempts,
+      },
+    };
+    const [newId] = await this.insertJobs([valid], { hash: job.hash, rerunOf: id });
+    return newId;
+  }
+
+  private async insertJobs(valid: ValidPush[], pin?: { hash: string; rerunOf: string }): Promise<string[]> {
+    const defaults = await this.settings.jobDefaults([...new Set(valid.map((v) => v.path))]);
+    // Built as text so each job's args (already serialised once for the size check) are not re-encoded.
+    const rows = valid.map(({ path, argsJson, options }) => {
+      const d = defaults.get(path);
+      if (!d) throw new Error(`unreachable: jobDefaults returned no entry for ${path}`);
+      const scheduledFor = options.scheduledFor ? new Date(options.scheduledFor).toISOString() : null;
+      const fields = {
+        path,
+        hash: pin?.hash ?? d.hash,
+        tag: options.tag ?? d.tag,
+        priority: options.priority ?? d.priority,
+        max_attempts: options.maxAttempts ?? d.maxAttempts,
+        timeout_ms: options.timeoutMs !== undefined ? options.timeoutMs : d.timeoutMs,
+        scheduled_for: scheduledFor,
+        rerun_of: pin?.rerunOf ?? null,
+      };
+      return `${JSON.stringify(fields).slice(0, -1)},"args":${argsJson}}`;
+    });
+    const { rows: ids } = await this.db.query<{ id: string }>(PUSH_JOBS, [`[${rows.join(',')}]`]);
+    return ids.map((r) => r.id);
+  }
+
+  /** Cancels a job: a queued one ends canceled now, a running one is stopped by its worker. */
+  async cancel(id: string): Promise<{ status: 'canceled' | 'cancel_requested' | 'already_finished' }> {
+    this.assertJobId(id);
+    const error = JSON.stringify({
+      name: 'CanceledError',
+      message: 'canceled before it started',
+      reason: 'canceled',
+    });
+    // A claim can move the row from queued to running between the two branches' snapshot and
+    // their row lock; then neither matches and a second try sees the running row.
+    for (let tries = 0; tries < 5; tries++) {
+      const { rows } = await this.db.query<{ canceled: number; flagged: number }>(CANCEL_JOB, [id, error]);
+      if (rows[0].canceled > 0) return { status: 'canceled' };
+      if (rows[0].flagged > 0) return { status: 'cancel_requested' };
+      const job = await this.get(id);
+      if (FINISHED.has(job.status)) return { status: 'already_finished' };
+    }
+    return { status: 'cancel_requested' };
+  }
+
+  // ── worker side ────────────────────────────────────────────────────────────
+
+  /** Claims up to `limit` runnable jobs of `tags` for `worker`: one statement, SKIP LOCKED. */
+  async claim(worker: string, tags: string[], limit: number): Promise<ClaimedJob[]> {
+    if (limit <= 0 || tags.length === 0) return [];
+    const { rows } = await this.db.query(CLAIM_JOBS, [worker, tags, Math.floor(limit)]);
+    return rows.map(toClaimedJob);
+  }
+
+  /** Ends many claimed jobs in one statement; failures with attempts left are retried with backoff. */
+  async complete(completions: Completion[]): Promise<CompleteReport> {
+    if (completions.length === 0) return { completed: [], retried: [], stale: [] };
+    const input = completions.map((c) => ({
+      id: c.id,
+      token: c.token,
+      status: c.status,
+      result: c.status === 'success' ? (c.result ?? null) : null,
+      error: c.status === 'success' ? null : (c.error ?? null),
+      retryable: c.status === 'failure' ? (c.retryable ?? true) : false,
+      duration_ms: c.durationMs == null ? null : Math.round(c.durationMs),
+    }));
+    const { rows } = await this.db.query<{ id: string; retry: boolean }>(COMPLETE_JOBS, [
+      JSON.stringify(input),
+      this.retryBaseMs,
+      this.retryMaxMs,
+    ]);
+    const matched = new Map(rows.map((r) => [r.id, r.retry]));
+    const report: CompleteReport = { completed: [], retried: [], stale: [] };
+    for (const c of completions) {
+      const retry = matched.get(c.id);
+      if (retry === undefined) report.stale.push(c.id);
+      else (retry ? report.retried : report.completed).push(c.id);
+    }
+    return report;
+  }
+
+  /** Same as `complete` with one failure; kept for hosts that fail jobs one by one. */
+  fail(
+    id: string,
+    token: string,
+    error: { message: string; name?: string; stack?: string },
+    retryable = true,
+  ) {
+    return this.complete([{ id, token, status: 'failure', error, retryable }]);
+  }
+
+  /** Pings `worker` and the jobs it holds; reports which were canceled and which were lost. */
+  async heartbeat(
+    worker: string,
+    jobs: { id: string; token: string }[],
+    jobsDone?: number,
+  ): Promise<HeartbeatReport> {
+    const { rows } = await this.db.query<{ id: string; cancel_requested: boolean }>(HEARTBEAT, [
+      worker,
+      JSON.stringify(jobs),
+      jobsDone ?? null,
+    ]);
+    const owned = new Map(rows.map((r) => [r.id, r.cancel_requested]));
+    return {
+      canceled: rows.filter((r) => r.cancel_requested).map((r) => r.id),
+      lost: jobs.filter((j) => !owned.has(j.id)).map((j) => j.id),
+    };
+  }
+
+  /** Re-queues (or fails, when out of attempts) running jobs whose worker stopped pinging. */
+  async reapZombies({ staleAfterMs = 30_000 }: { staleAfterMs?: number } = {}) {
+    const { rows } = await this.db.query<{ id: string; requeue: boolean; worker: string }>(REAP_ZOMBIES, [
+      staleAfterMs,
+      this.maxLostAttempts,
+    ]);
+    return {
+      requeued: rows.filter((r) => r.requeue).map((r) => r.id),
+      failed: rows.filter((r) => !r.requeue).map((r) => r.id),
+    };
+  }
+
+  /** Stores log chunks (any jobs, any attempts) in one statement; re-sent chunks are ignored. */
+  async appendLogs(chunks: LogChunk[]): Promise<void> {
+    if (chunks.length === 0) return;
+    await this.db.query(APPEND_LOGS, [JSON.stringify(chunks)]);
+  }
+
+  async registerWorker(w: WorkerRegistration): Promise<void> {
+    await this.db.query(REGISTER_WORKER, [
+      w.name,
+      w.group,
+      w.tags,
+      w.dedicatedScript ?? null,
+      w.pid ?? null,
+      w.host ?? null,
+    ]);
+  }
+
+  async updateWorker(name: string, w: Omit<WorkerRegistration, 'name'>): Promise<void> {
+    await this.db.query(UPDATE_WORKER_TAGS, [name, w.group, w.tags, w.dedicatedScript ?? null]);
+  }
+
+  async stopWorker(name: string, jobsDone?: number): Promise<void> {
+    await this.db.query(STOP_WORKER, [name, jobsDone ?? null]);
+  }
+
+  // ── read side ──────────────────────────────────────────────────────────────
+
+  async get(id: string): Promise<Job> {
+    this.assertJobId(id);
+    const { rows } = await this.db.query(GET_JOB, [id]);
+    if (rows.length === 0) throw new JobNotFoundError(id);
+    return toJob(rows[0]);
+  }
+
+  /** Waits for the job to finish (woken by NOTIFY); throws WaitTimeoutError after `timeoutMs`. */
+  async wait(id: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<Job> {
+    await this.get(id);
+    const job = await this.waiters.until(
+      id,
+      async () => {
+        const j = await this.get(id);
+        return FINISHED.has(j.status) ? j : null;
+      },
+      timeoutMs,
+    );
+    if (!job) throw new WaitTimeoutError(id, timeoutMs);
+    return job;
+  }
+
+  async list(filter: ListFilter = {}): Promise<Job[]> {
+    const statuses = filter.status === undefined ? null : ([] as JobStatus[]).concat(filter.status);
+    if (filter.before !== undefined) this.assertJobId(filter.before);
+    const limit = Math.min(Math.max(Math.floor(filter.limit ?? 100), 1), MAX_LIST_LIMIT);
+    const { rows } = await this.db.query(LIST_JOBS, [
+      statuses,
+      filter.path ?? null,
+      filter.tag ?? null,
+      filter.worker ?? null,
+      limit,
+      filter.before ?? null,
+    ]);
+    return rows.map(toJob);
+  }
+
+  /** The job's logs as one text, every attempt in order. */
+  async logs(id: string): Promise<string> {
+    const chunks = await this.logChunks(id, { limit: 1_000_000 });
+    return chunks.map((c) => c.text).join('');
+  }
+
+  /** Log chunks after a position, for streaming (`after` is the last chunk already seen). */
+  async logChunks(
+    id: string,
+    { after, limit = 1000 }: { after?: { attempt: number; seq: number }; limit?: number } = {},
+  ): Promise<LogChunk[]> {
+    this.assertJobId(id);
+    const { rows } = await this.db.query<{ attempt: number; seq: number; text: string }>(LOG_CHUNKS, [
+      id,
+      after?.attempt ?? -1,
+      after?.seq ?? -1,
+      limit,
+    ]);
+    return rows.map((r) => ({ id, attempt: Number(r.attempt), seq: Number(r.seq), text: r.text }));
+  }
+
+  /** Earlier attempts of a job that did not end it (failed and retried, or lost with a worker). */
+  async attempts(id: string): Promise<JobAttempt[]> {
+    this.assertJobId(id);
+    const { rows } = await this.db.query<Record<string, unknown>>(JOB_ATTEMPTS, [id]);
+    return rows.map((r) => ({
+      attempt: Number(r.attempt),
+      status: r.status as JobAttempt['status'],
+      error: (r.error as JobAttempt['error']) ?? null,
+      worker: (r.worker as string) ?? null,
+      startedAt: (r.started_at as Date) ?? null,
+      endedAt: r.ended_at as Date,
+    }));
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const { rows } = await this.db.query<{
+      kind: string;
+      key: string;
+      queued: number;
+      running: number;
+      served: boolean;
+    }>(COUNTS, [this.workerLiveMs]);
+    const byStatus: Record<JobStatus, number> = {
+      queued: 0,
+      running: 0,
+      success: 0,
+      failure: 0,
+      canceled: 0,
+    };
+    const byTag: QueueCounts['byTag'] = [];
+    for (const r of rows) {
+      if (r.kind === 'status') {
+        byStatus[r.key as JobStatus] = Number(r.queued);
+        continue;
+      }
+      byTag.push({ tag: r.key, queued: Number(r.queued), running: Number(r.running), served: r.served });
+      byStatus.queued += Number(r.queued);
+      byStatus.running += Number(r.running);
+    }
+    byTag.sort((a, b) => a.tag.localeCompare(b.tag));
+    const tagsWithoutWorkers = byTag.filter((t) => t.queued > 0 && !t.served).map((t) => t.tag);
+    return { byStatus, byTag, tagsWithoutWorkers };
+  }
+
+  /** Completed jobs per tag in buckets over the last `minutes`. */
+  async throughput({ minutes = 10, bucketSeconds = 10 }: { minutes?: number; bucketSeconds?: number } = {}) {
+    const { rows } = await this.db.query<{ tag: string; bucket: string | number; n: number }>(THROUGHPUT, [
+      minutes * 60,
+      bucketSeconds,
+    ]);
+    return rows.map((r) => ({ tag: r.tag, bucket: new Date(Number(r.bucket) * 1000), count: Number(r.n) }));
+  }
+
+  async workers({ seenWithinMs = 600_000 }: { seenWithinMs?: number } = {}): Promise<WorkerInfo[]> {
+    const { rows } = await this.db.query(LIST_WORKERS, [seenWithinMs, this.workerLiveMs]);
+    return rows.map(toWorkerInfo);
+  }
+
+  private assertJobId(id: string): void {
+    if (!isJobId(id)) throw new JobNotFoundError(String(id));
+  }
+}

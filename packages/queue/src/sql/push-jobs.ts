@@ -1,0 +1,29 @@
+/**
+ * Pushes a batch of jobs in one statement.
+ * $1 json: [{ path, hash, args, tag, priority, max_attempts, timeout_ms, scheduled_for, rerun_of }]
+ * Ids are taken from the sequence up front so the job row and the queue row are written together;
+ * one NOTIFY per distinct tag wakes idle workers (payload: the tag).
+ * The input is one JSON document rather than parallel arrays: one parameter, the same on pg and
+ * PGlite, and PostgreSQL parses 10,000 rows of it in a few milliseconds.
+ */
+export const PUSH_JOBS = `
+WITH input AS MATERIALIZED (
+  SELECT nextval('millrace.job_ids') AS id, t.*
+  FROM ROWS FROM (json_to_recordset($1::json) AS (
+    path text, hash text, args jsonb, tag text, priority int, max_attempts int, timeout_ms int,
+    scheduled_for timestamptz, rerun_of bigint))
+  WITH ORDINALITY AS t(path, hash, args, tag, priority, max_attempts, timeout_ms, scheduled_for, rerun_of, ord)
+  ORDER BY t.ord
+),
+job_rows AS (
+  INSERT INTO millrace.jobs (id, path, script_hash, args, tag, priority, max_attempts, timeout_ms, rerun_of)
+  SELECT id, path, hash, args, tag, priority, max_attempts, timeout_ms, rerun_of FROM input
+),
+queue_rows AS (
+  INSERT INTO millrace.job_queue (id, tag, priority, scheduled_for)
+  SELECT id, tag, priority, coalesce(scheduled_for, now()) FROM input
+)
+SELECT i.id::text AS id,
+       (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM input) d) AS notified
+FROM input i
+ORDER BY i.ord`;

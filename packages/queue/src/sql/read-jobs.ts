@@ -1,0 +1,64 @@
+// Read-side queries for `get`, `list`, `counts` and the UI. A job's state is spread over three
+// tables by design (immutable row, hot queue row, completed row); these put it back together.
+
+const JOB_COLUMNS = `
+  j.id::text AS id, j.path, j.script_hash AS hash, j.tag, j.args, j.priority, j.max_attempts, j.timeout_ms,
+  j.rerun_of::text AS rerun_of, j.created_at,
+  coalesce(c.status, CASE WHEN q.running THEN 'running' ELSE 'queued' END) AS status,
+  c.result, c.error, coalesce(c.worker, q.worker) AS worker, coalesce(c.attempt, q.attempt) AS attempt,
+  q.scheduled_for, coalesce(c.started_at, q.started_at) AS started_at, c.completed_at, c.duration_ms,
+  coalesce(q.cancel_requested, false) AS cancel_requested`;
+
+export const GET_JOB = `
+SELECT ${JOB_COLUMNS}
+FROM millrace.jobs j
+LEFT JOIN millrace.job_queue q ON q.id = j.id
+LEFT JOIN millrace.job_completed c ON c.id = j.id
+WHERE j.id = $1`;
+
+/**
+ * Newest first, keyset-paged by id ($6 = before). Every filter is a parameter that may be NULL;
+ * the statement text never changes with the input.
+ * $1 statuses text[], $2 path, $3 tag, $4 worker, $5 limit, $6 before id.
+ */
+export const LIST_JOBS = `
+SELECT * FROM (
+  SELECT ${JOB_COLUMNS}
+  FROM millrace.jobs j
+  LEFT JOIN millrace.job_queue q ON q.id = j.id
+  LEFT JOIN millrace.job_completed c ON c.id = j.id
+  WHERE ($2::text IS NULL OR j.path = $2)
+    AND ($3::text IS NULL OR j.tag = $3)
+    AND ($6::bigint IS NULL OR j.id < $6)
+  ORDER BY j.id DESC
+) jobs
+WHERE ($1::text[] IS NULL OR status = ANY($1))
+  AND ($4::text IS NULL OR worker = $4)
+LIMIT $5`;
+
+export const JOB_ATTEMPTS = `
+SELECT attempt, status, error, worker, started_at, ended_at
+FROM millrace.job_attempts WHERE job_id = $1 ORDER BY attempt`;
+
+/** $1: how long a worker may go without a ping and still count as live (ms). */
+export const COUNTS = `
+WITH live_tags AS (
+  SELECT DISTINCT unnest(tags) AS tag FROM millrace.workers
+  WHERE stopped_at IS NULL AND last_ping > now() - make_interval(secs => $1::float8 / 1000)
+),
+by_tag AS (
+  SELECT tag, count(*) FILTER (WHERE NOT running)::int AS queued, count(*) FILTER (WHERE running)::int AS running
+  FROM millrace.job_queue GROUP BY tag
+)
+SELECT 'tag' AS kind, b.tag AS key, b.queued, b.running, (l.tag IS NOT NULL) AS served
+FROM by_tag b LEFT JOIN live_tags l ON l.tag = b.tag
+UNION ALL
+SELECT 'status', status, count(*)::int, 0, true FROM millrace.job_completed GROUP BY status`;
+
+/** Completed jobs per tag per bucket over the last $1 seconds, buckets of $2 seconds. */
+export const THROUGHPUT = `
+SELECT j.tag, floor(extract(epoch FROM c.completed_at) / $2)::bigint * $2 AS bucket, count(*)::int AS n
+FROM millrace.job_completed c
+JOIN millrace.jobs j ON j.id = c.id
+WHERE c.completed_at > now() - make_interval(secs => $1::float8)
+GROUP BY 1, 2 ORDER BY 2`;

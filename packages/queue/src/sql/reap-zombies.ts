@@ -1,0 +1,44 @@
+/**
+ * Re-queues or fails running jobs whose last ping is older than $1 ms (their worker died or hung).
+ * $2: how many lost attempts a job may have before it fails for good.
+ * Lost attempts do not use up max_attempts: a job that never failed should not fail because
+ * a machine did. A job whose cancel was requested ends canceled. Locking: FOR UPDATE SKIP LOCKED, so several reapers can run at once.
+ */
+export const REAP_ZOMBIES = `
+WITH stale AS MATERIALIZED (
+  SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
+         (NOT q.cancel_requested
+          AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < j.max_attempts)) AS requeue,
+         jsonb_build_object(
+           'name', 'WorkerLostError', 'reason', 'worker_lost',
+           'message', format('worker %s stopped heartbeating (last ping %s ago)', q.worker,
+                             date_trunc('second', now() - q.last_ping))) AS error
+  FROM millrace.job_queue q
+  JOIN millrace.jobs j ON j.id = q.id
+  WHERE q.running AND q.last_ping < now() - make_interval(secs => $1::float8 / 1000)
+  FOR UPDATE OF q SKIP LOCKED
+),
+requeued AS (
+  UPDATE millrace.job_queue q
+  SET running = false, worker = NULL, claim_token = NULL, started_at = NULL, last_ping = NULL,
+      scheduled_for = now(), lost_attempts = q.lost_attempts + 1
+  FROM stale s WHERE q.id = s.id AND s.requeue
+  RETURNING q.id, q.tag
+),
+attempts AS (
+  INSERT INTO millrace.job_attempts (job_id, attempt, status, error, worker, started_at)
+  SELECT id, attempt, 'lost', error, worker, started_at FROM stale WHERE requeue
+),
+removed AS (
+  DELETE FROM millrace.job_queue q USING stale s WHERE q.id = s.id AND NOT s.requeue
+),
+completed AS (
+  INSERT INTO millrace.job_completed (id, status, error, worker, attempt, started_at, completed_at)
+  SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now()
+  FROM stale WHERE NOT requeue
+  RETURNING id
+)
+SELECT s.id::text AS id, s.requeue, s.worker,
+       (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
+       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2
+FROM stale s`;

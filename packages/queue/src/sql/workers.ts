@@ -1,0 +1,22 @@
+/** Registers (or re-registers) a live worker. */
+export const REGISTER_WORKER = `
+INSERT INTO millrace.workers (name, group_name, tags, dedicated_script, pid, host)
+VALUES ($1, $2, $3::text[], $4, $5, $6)
+ON CONFLICT (name) DO UPDATE SET
+  group_name = EXCLUDED.group_name, tags = EXCLUDED.tags, dedicated_script = EXCLUDED.dedicated_script,
+  pid = EXCLUDED.pid, host = EXCLUDED.host, last_ping = now(), stopped_at = NULL`;
+
+export const UPDATE_WORKER_TAGS = `
+UPDATE millrace.workers SET group_name = $2, tags = $3::text[], dedicated_script = $4, last_ping = now() WHERE name = $1`;
+
+export const STOP_WORKER = `
+UPDATE millrace.workers SET stopped_at = now(), current_jobs = '{}', jobs_done = coalesce($2::bigint, jobs_done)
+WHERE name = $1`;
+
+/** Workers seen in the last $1 ms (stopped or not), newest first; `alive` uses $2 ms. */
+export const LIST_WORKERS = `
+SELECT name, group_name, tags, dedicated_script, pid, host, started_at, last_ping, jobs_done, current_jobs, stopped_at,
+       (stopped_at IS NULL AND last_ping > now() - make_interval(secs => $2::float8 / 1000)) AS alive
+FROM millrace.workers
+WHERE last_ping > now() - make_interval(secs => $1::float8 / 1000)
+ORDER BY started_at DESC`;

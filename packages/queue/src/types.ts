@@ -1,0 +1,147 @@
+export type JobStatus = 'queued' | 'running' | 'success' | 'failure' | 'canceled';
+export const FINISHED: ReadonlySet<JobStatus> = new Set(['success', 'failure', 'canceled']);
+
+export interface JobError {
+  message: string;
+  name?: string;
+  stack?: string;
+  reason?: string;
+}
+
+export interface Job {
+  id: string;
+  path: string;
+  hash: string;
+  tag: string;
+  status: JobStatus;
+  args: Record<string, unknown>;
+  result: unknown;
+  error: JobError | null;
+  worker: string | null;
+  attempt: number;
+  maxAttempts: number;
+  priority: number;
+  timeoutMs: number | null;
+  rerunOf: string | null;
+  cancelRequested: boolean;
+  createdAt: Date;
+  scheduledFor: Date | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  durationMs: number | null;
+}
+
+export interface PushOptions {
+  /** routing label; default: the script's resolved tag (`settings.tagFor`) */
+  tag?: string;
+  priority?: number;
+  /** not claimable before this time */
+  scheduledFor?: Date | string;
+  timeoutMs?: number | null;
+  maxAttempts?: number;
+}
+
+export interface PushRequest extends PushOptions {
+  path: string;
+  args?: Record<string, unknown>;
+}
+
+/** What a worker gets from `claim`: everything needed to run the job, and the fencing token. */
+export interface ClaimedJob {
+  id: string;
+  token: string;
+  path: string;
+  hash: string;
+  tag: string;
+  args: Record<string, unknown>;
+  attempt: number;
+  maxAttempts: number;
+  timeoutMs: number | null;
+  createdAt: Date;
+  startedAt: Date;
+}
+
+export type Completion =
+  | { id: string; token: string; status: 'success'; result: unknown; durationMs?: number }
+  | {
+      id: string;
+      token: string;
+      status: 'failure';
+      error: JobError;
+      retryable?: boolean;
+      durationMs?: number;
+    }
+  | { id: string; token: string; status: 'canceled'; error?: JobError; durationMs?: number };
+
+export interface CompleteReport {
+  /** ended for good (completed row written) */
+  completed: string[];
+  /** failed with attempts left: back in the queue with a backoff */
+  retried: string[];
+  /** the claim token no longer matched (the job was reaped and maybe re-claimed): nothing changed */
+  stale: string[];
+}
+
+export interface HeartbeatReport {
+  /** held jobs whose cancel was requested: stop them and complete them as canceled */
+  canceled: string[];
+  /** held jobs this worker no longer owns (reaped): drop them, their result would be refused */
+  lost: string[];
+}
+
+export interface LogChunk {
+  id: string;
+  attempt: number;
+  seq: number;
+  text: string;
+}
+
+export interface JobAttempt {
+  attempt: number;
+  status: 'failure' | 'lost';
+  error: JobError | null;
+  worker: string | null;
+  startedAt: Date | null;
+  endedAt: Date;
+}
+
+export interface ListFilter {
+  status?: JobStatus | JobStatus[];
+  path?: string;
+  tag?: string;
+  worker?: string;
+  limit?: number;
+  /** keyset paging: only jobs with a smaller id */
+  before?: string;
+}
+
+export interface QueueCounts {
+  byStatus: Record<JobStatus, number>;
+  byTag: { tag: string; queued: number; running: number; served: boolean }[];
+  /** tags with queued jobs and no live worker serving them: those jobs wait for nobody */
+  tagsWithoutWorkers: string[];
+}
+
+export interface WorkerInfo {
+  name: string;
+  group: string;
+  tags: string[];
+  dedicatedScript: string | null;
+  pid: number | null;
+  host: string | null;
+  startedAt: Date;
+  lastPing: Date;
+  stoppedAt: Date | null;
+  alive: boolean;
+  jobsDone: number;
+  currentJobs: string[];
+}
+
+export interface WorkerRegistration {
+  name: string;
+  group: string;
+  tags: string[];
+  dedicatedScript?: string | null;
+  pid?: number;
+  host?: string;
+}

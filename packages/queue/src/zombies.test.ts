@@ -1,0 +1,49 @@
+import { testDrivers } from '@millrace/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openQueueFixture, type QueueFixture } from './test-support';
+
+describe.each(testDrivers())('zombie reaping on %s', (driver) => {
+  let f: QueueFixture;
+  beforeAll(async () => {
+    f = await openQueueFixture(driver, { maxLostAttempts: 2 });
+  });
+  afterAll(() => f.drop());
+
+  const age = (id: string) =>
+    f.db.query("UPDATE millrace.job_queue SET last_ping = now() - interval '10 minutes' WHERE id = $1", [id]);
+
+  it('leaves jobs with a recent heartbeat alone', async () => {
+    const id = await f.queue.push('f/test/noop', {}, { tag: 'z0' });
+    const [c] = await f.queue.claim('w', ['z0'], 1);
+    await f.queue.heartbeat('w', [{ id, token: c.token }]);
+    expect(await f.queue.reapZombies({ staleAfterMs: 60_000 })).toEqual({ requeued: [], failed: [] });
+  });
+
+  it('re-queues a lost job without using up its attempts, then fails it naming the worker', async () => {
+    const id = await f.queue.push('f/test/noop', {}, { tag: 'z1', maxAttempts: 1 });
+    for (const worker of ['dead-1', 'dead-2']) {
+      await f.queue.claim(worker, ['z1'], 1);
+      await age(id);
+      expect((await f.queue.reapZombies({ staleAfterMs: 60_000 })).requeued).toEqual([id]);
+    }
+    await f.queue.claim('dead-3', ['z1'], 1);
+    await age(id);
+    expect((await f.queue.reapZombies({ staleAfterMs: 60_000 })).failed).toEqual([id]);
+    const job = await f.queue.get(id);
+    expect(job.status).toBe('failure');
+    expect(job.error?.message).toMatch(/worker dead-3 stopped heartbeating/);
+    expect((await f.queue.attempts(id)).map((a) => [a.status, a.worker])).toEqual([
+      ['lost', 'dead-1'],
+      ['lost', 'dead-2'],
+    ]);
+  });
+
+  it('ends a lost job canceled when its cancel was requested', async () => {
+    const id = await f.queue.push('f/test/noop', {}, { tag: 'z2' });
+    await f.queue.claim('w', ['z2'], 1);
+    await f.queue.cancel(id);
+    await age(id);
+    await f.queue.reapZombies({ staleAfterMs: 60_000 });
+    expect((await f.queue.get(id)).status).toBe('canceled');
+  });
+});

@@ -1,0 +1,58 @@
+import { MillraceError } from '@millrace/db';
+
+/** No script at this path (or no such version / hash of it). */
+export class ScriptNotFoundError extends MillraceError {
+  readonly path: string;
+
+  constructor(path: string, detail?: string) {
+    super('script_not_found', `script not found: ${path}${detail ? ` (${detail})` : ''}`);
+    this.path = path;
+  }
+}
+
+/** A script path that is not `segment/segment[/...]` of `a-z0-9_-`, or is too long. */
+export class InvalidPathError extends MillraceError {
+  constructor(path: unknown) {
+    super(
+      'invalid_path',
+      `invalid script path ${JSON.stringify(path)}: expected at least two segments of a-z0-9_- separated by "/" (max 255 chars), e.g. f/billing/charge`,
+    );
+  }
+}
+
+/** Script content that cannot be deployed: does not parse, has no `main`, too large, bad language. */
+export class InvalidScriptError extends MillraceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_script', message, options);
+  }
+}
+
+/** Script settings refused; `issues` lists every problem found, one per field. */
+export class InvalidSettingsError extends MillraceError {
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    super('invalid_settings', `invalid script settings: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+export class WorkerGroupNotFoundError extends MillraceError {
+  /** not `name`: that is the error class name */
+  readonly groupName: string;
+
+  constructor(name: string) {
+    super('worker_group_not_found', `worker group not found: ${name}`);
+    this.groupName = name;
+  }
+}
+
+/** A worker group name or config refused; `issues` lists every problem found. */
+export class InvalidWorkerGroupError extends MillraceError {
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    super('invalid_worker_group', `invalid worker group: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}

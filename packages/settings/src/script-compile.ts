@@ -1,0 +1,72 @@
+import { type BuildResult, build, type Message } from 'esbuild';
+import { InvalidScriptError } from './errors';
+import type { ScriptLanguage } from './types';
+
+/**
+ * Turns deployed content into what workers run, once, at deploy: workers never transpile.
+ * TypeScript/JavaScript become ESM for Node 20; Python is stored as is. Either way the script
+ * must define `main`, checked here so a broken deploy fails now rather than on every job.
+ */
+export async function compileScript(
+  path: string,
+  language: ScriptLanguage,
+  content: string,
+): Promise<string> {
+  if (language === 'python') {
+    checkPythonMain(content);
+    return content;
+  }
+  return compileModule(path, language, content);
+}
+
+const NO_MAIN = 'script must export a function named main';
+
+/**
+ * One esbuild `build` without bundling gives the same code as `transform` plus a metafile that
+ * lists the module's exports, so every spelling of a `main` export counts (function, const,
+ * `export { x as main }`, async) without parsing it ourselves. Imports are left as they are.
+ */
+async function compileModule(
+  path: string,
+  language: 'typescript' | 'javascript',
+  content: string,
+): Promise<string> {
+  let result: BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await build({
+      stdin: { contents: content, loader: language === 'typescript' ? 'ts' : 'js', sourcefile: path },
+      bundle: false,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    const errors = (err as { errors?: Message[] }).errors;
+    if (!errors?.length)
+      throw new InvalidScriptError(`cannot compile ${path}: ${(err as Error).message}`, { cause: err });
+    throw new InvalidScriptError(`cannot compile ${path}: ${errors.map(describeMessage).join('\n')}`, {
+      cause: err,
+    });
+  }
+  const exports = Object.values(result.metafile.outputs).flatMap((o) => o.exports);
+  if (!exports.includes('main')) throw new InvalidScriptError(NO_MAIN);
+  return result.outputFiles[0].text;
+}
+
+/** `3:7: Expected ";" but found "c"` then the offending line, quoted; line and column count from 1. */
+function describeMessage(message: Message): string {
+  const loc = message.location;
+  if (!loc) return message.text;
+  return `${loc.line}:${loc.column + 1}: ${message.text}\n  ${loc.lineText}`;
+}
+
+/** A top-level `def main(` or `async def main(`: indented ones are methods or nested functions. */
+const PYTHON_MAIN = /^(?:async[ \t]+)?def[ \t]+main[ \t]*\(/m;
+
+function checkPythonMain(content: string): void {
+  if (!PYTHON_MAIN.test(content))
+    throw new InvalidScriptError('script must define a top-level function named main');
+}

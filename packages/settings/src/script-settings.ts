@@ -1,0 +1,35 @@
+import type { Db } from '@millrace/db';
+import { ScriptNotFoundError } from './errors';
+import { type SettingsRow, toSettings } from './rows';
+import * as sql from './sql';
+import { resolveTag } from './tag';
+import type { ScriptSettingsPatch, ScriptSettingsResult } from './types';
+import { notifyChange } from './watch';
+
+/** Applies an already validated patch in one statement; keys absent from it are left as they are. */
+export async function setScriptSettings(
+  db: Db,
+  path: string,
+  patch: ScriptSettingsPatch,
+): Promise<ScriptSettingsResult> {
+  const given = (key: keyof ScriptSettingsPatch) => patch[key] !== undefined;
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<SettingsRow & { path: string }>(sql.UPDATE_SCRIPT_SETTINGS, [
+      path,
+      given('dedicated'),
+      patch.dedicated ?? null,
+      given('tag'),
+      patch.tag ?? null,
+      given('timeoutMs'),
+      patch.timeoutMs ?? null,
+      given('maxAttempts'),
+      patch.maxAttempts ?? null,
+      given('priority'),
+      patch.priority ?? null,
+    ]);
+    if (!rows[0]) throw new ScriptNotFoundError(path);
+    await notifyChange(tx, { kind: 'script', name: path });
+    const settings = toSettings(rows[0]);
+    return { settings, resolvedTag: resolveTag(path, settings) };
+  });
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '@millrace/db';
+import { InvalidScriptError, ScriptNotFoundError } from './errors';
+import {
+  type ScriptRow,
+  type ScriptSummaryRow,
+  type SettingsRow,
+  toScript,
+  toSummary,
+  toVersionInfo,
+  type VersionRow,
+} from './rows';
+import { compileScript } from './script-compile';
+import * as sql from './sql';
+import { resolveTag } from './tag';
+import type {
+  DeployResult,
+  JobDefaults,
+  Script,
+  ScriptLanguage,
+  ScriptSummary,
+  ScriptVersionInfo,
+} from './types';
+import { notifyChange } from './watch';
+
+/** Scripts and their versions: deploy, read, list, and the defaults a pushed job inherits. */
+
+/** Identifies a version by what it runs: the same content in another language is another script. */
+export function scriptHash(language: ScriptLanguage, content: string): string {
+  return createHash('sha256').update(`${language}\0${content}`).digest('hex');
+}
+
+export async function deployScript(
+  db: Db,
+  input: { path: string; content: string; language: ScriptLanguage },
+  maxScriptBytes: number,
+): Promise<DeployResult> {
+  const { path, content, language } = input;
+  const size = Buffer.byteLength(content, 'utf8');
+  if (size > maxScriptBytes) {
+    throw new InvalidScriptError(`script ${path} is ${size} bytes, over the limit of ${maxScriptBytes}`);
+  }
+  const hash = scriptHash(language, content);
+  // Compile before taking the lock: esbuild can take milliseconds and the lock blocks other deploys.
+  const code = await compileScript(path, language, content);
+  return db.transaction(async (tx) => {
+    await tx.query(sql.INSERT_SCRIPT_PLACEHOLDER, [path]);
+    const { rows } = await tx.query<{ latest_version: number; latest_hash: string }>(sql.LOCK_SCRIPT, [path]);
+    const latest = Number(rows[0].latest_version);
+    if (latest > 0 && rows[0].latest_hash === hash) return { path, hash, version: latest, created: false };
+    const version = latest + 1;
+    await tx.query(sql.INSERT_SCRIPT_VERSION, [path, version, hash, language, content, code]);
+    await tx.query(sql.SET_LATEST_VERSION, [path, version, hash]);
+    await notifyChange(tx, { kind: 'script', name: path });
+    return { path, hash, version, created: true };
+  });
+}
+
+export async function getScript(db: Db, path: string, version?: number): Promise<Script> {
+  const { rows } = await db.query<ScriptRow>(sql.SELECT_SCRIPT, [path, version ?? null]);
+  if (!rows[0]) throw new ScriptNotFoundError(path, version === undefined ? undefined : `version ${version}`);
+  return toScript(rows[0]);
+}
+
+export async function getScriptVersion(db: Db, path: string, hash: string): Promise<Script> {
+  const { rows } = await db.query<ScriptRow>(sql.SELECT_SCRIPT_BY_HASH, [path, hash]);
+  if (!rows[0]) throw new ScriptNotFoundError(path, `hash ${hash}`);
+  return toScript(rows[0]);
+}
+
+export async function listScripts(db: Db): Promise<ScriptSummary[]> {
+  const { rows } = await db.query<ScriptSummaryRow>(sql.LIST_SCRIPTS);
+  return rows.map(toSummary);
+}
+
+export async function listVersions(db: Db, path: string): Promise<ScriptVersionInfo[]> {
+  const { rows } = await db.query<VersionRow>(sql.LIST_VERSIONS, [path]);
+  // Every script has at least one version: none means no script.
+  if (rows.length === 0) throw new ScriptNotFoundError(path);
+  return rows.map(toVersionInfo);
+}
+
+export async function tagFor(db: Db, path: string): Promise<string> {
+  const { rows } = await db.query<SettingsRow & { path: string }>(sql.SELECT_SCRIPT_SETTINGS, [path]);
+  if (!rows[0]) throw new ScriptNotFoundError(path);
+  return resolveTag(path, rows[0]);
+}
+
+/** One query for any number of paths; duplicates cost nothing (pushMany of thousands of jobs). */
+export async function jobDefaults(db: Db, paths: readonly string[]): Promise<Map<string, JobDefaults>> {
+  const distinct = [...new Set(paths)];
+  const result = new Map<string, JobDefaults>();
+  if (distinct.length === 0) return result;
+  const { rows } = await db.query<SettingsRow & { path: string; latest_hash: string }>(
+    sql.SELECT_JOB_DEFAULTS,
+    [distinct],
+  );
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  for (const path of distinct) {
+    const row = byPath.get(path);
+    if (!row) throw new ScriptNotFoundError(path);
+    result.set(path, {
+      hash: row.latest_hash,
+      tag: resolveTag(path, row),
+      timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
+      maxAttempts: Number(row.max_attempts),
+      priority: Number(row.priority),
+    });
+  }
+  return result;
+}

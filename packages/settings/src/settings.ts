@@ -1,0 +1,102 @@
+import type { Db } from '@millrace/db';
+import { setScriptSettings } from './script-settings';
+import * as scripts from './scripts';
+import type {
+  DeployInput,
+  DeployResult,
+  JobDefaults,
+  Script,
+  ScriptSettingsPatch,
+  ScriptSettingsResult,
+  ScriptSummary,
+  ScriptVersionInfo,
+  SettingsEvent,
+  SettingsOptions,
+  WatchOptions,
+  WorkerGroup,
+  WorkerGroupInput,
+} from './types';
+import {
+  parseDeployInput,
+  parseScriptSettingsPatch,
+  parseWorkerGroupInput,
+  validateScriptPath,
+  validateWorkerGroupName,
+} from './validate';
+import { watch } from './watch';
+import * as groups from './worker-groups';
+
+const DEFAULT_MAX_SCRIPT_BYTES = 1024 * 1024;
+
+/**
+ * Scripts, their settings and worker groups. Thin on purpose: each method validates its input
+ * (once, here at the boundary; async so bad input rejects rather than throws) and hands it to the module that owns the operation.
+ */
+export class Settings {
+  readonly #db: Db;
+  readonly #maxScriptBytes: number;
+
+  constructor(db: Db, options: SettingsOptions = {}) {
+    this.#db = db;
+    this.#maxScriptBytes = options.maxScriptBytes ?? DEFAULT_MAX_SCRIPT_BYTES;
+  }
+
+  async deployScript(input: DeployInput): Promise<DeployResult> {
+    return scripts.deployScript(this.#db, parseDeployInput(input), this.#maxScriptBytes);
+  }
+
+  async getScript(path: string, options: { version?: number } = {}): Promise<Script> {
+    return scripts.getScript(this.#db, validateScriptPath(path), options.version);
+  }
+
+  /** The exact version with this hash: what a worker runs for a job. */
+  async getScriptVersion(path: string, hash: string): Promise<Script> {
+    return scripts.getScriptVersion(this.#db, validateScriptPath(path), hash);
+  }
+
+  async listScripts(): Promise<ScriptSummary[]> {
+    return scripts.listScripts(this.#db);
+  }
+
+  /** Newest first. */
+  async listVersions(path: string): Promise<ScriptVersionInfo[]> {
+    return scripts.listVersions(this.#db, validateScriptPath(path));
+  }
+
+  async setScriptSettings(path: string, patch: ScriptSettingsPatch): Promise<ScriptSettingsResult> {
+    const validPath = validateScriptPath(path);
+    return setScriptSettings(this.#db, validPath, parseScriptSettingsPatch(patch));
+  }
+
+  async tagFor(path: string): Promise<string> {
+    return scripts.tagFor(this.#db, validateScriptPath(path));
+  }
+
+  /** Hash, tag and defaults of the latest version of each path, in one query. */
+  async jobDefaults(paths: readonly string[]): Promise<Map<string, JobDefaults>> {
+    for (const path of paths) validateScriptPath(path);
+    return scripts.jobDefaults(this.#db, paths);
+  }
+
+  async setWorkerGroup(name: string, input: WorkerGroupInput = {}): Promise<WorkerGroup> {
+    const validName = validateWorkerGroupName(name);
+    return groups.setWorkerGroup(this.#db, validName, parseWorkerGroupInput(input));
+  }
+
+  async getWorkerGroup(name: string): Promise<WorkerGroup> {
+    return groups.getWorkerGroup(this.#db, validateWorkerGroupName(name));
+  }
+
+  async listWorkerGroups(): Promise<WorkerGroup[]> {
+    return groups.listWorkerGroups(this.#db);
+  }
+
+  async deleteWorkerGroup(name: string): Promise<void> {
+    return groups.deleteWorkerGroup(this.#db, validateWorkerGroupName(name));
+  }
+
+  /** Calls `fn` on every change made by any process on this database; resolves to an unsubscribe. */
+  async watch(fn: (event: SettingsEvent) => void, options?: WatchOptions): Promise<() => Promise<void>> {
+    return watch(this.#db, fn, options);
+  }
+}

@@ -1,0 +1,108 @@
+/** Public shapes of @millrace/settings. Dates are `Date`; absent optional values are `null`. */
+
+export type ScriptLanguage = 'typescript' | 'javascript' | 'python';
+
+export interface DeployInput {
+  path: string;
+  content: string;
+  /** default 'typescript' */
+  language?: ScriptLanguage;
+}
+
+export interface DeployResult {
+  path: string;
+  hash: string;
+  version: number;
+  /** false when the content equals the latest version's: nothing was written */
+  created: boolean;
+}
+
+export interface ScriptSettings {
+  dedicated: boolean;
+  tag: string | null;
+  timeoutMs: number | null;
+  maxAttempts: number;
+  priority: number;
+}
+
+export type ScriptSettingsPatch = Partial<ScriptSettings>;
+
+export interface ScriptSettingsResult {
+  settings: ScriptSettings;
+  resolvedTag: string;
+}
+
+export interface Script {
+  path: string;
+  hash: string;
+  version: number;
+  language: ScriptLanguage;
+  /** what was deployed */
+  content: string;
+  /** what workers run: ESM JavaScript (transpiled at deploy) or Python source */
+  code: string;
+  /** when this version was deployed */
+  createdAt: Date;
+  settings: ScriptSettings;
+  resolvedTag: string;
+}
+
+export interface ScriptSummary {
+  path: string;
+  /** latest version */
+  hash: string;
+  version: number;
+  language: ScriptLanguage;
+  createdAt: Date;
+  updatedAt: Date;
+  settings: ScriptSettings;
+  resolvedTag: string;
+}
+
+export interface ScriptVersionInfo {
+  version: number;
+  hash: string;
+  language: ScriptLanguage;
+  createdAt: Date;
+}
+
+/** What a pushed job of a path inherits from its latest version and settings. */
+export interface JobDefaults {
+  hash: string;
+  tag: string;
+  timeoutMs: number | null;
+  maxAttempts: number;
+  priority: number;
+}
+
+export interface WorkerGroupInput {
+  tags?: string[];
+  dedicatedWorker?: string | null;
+  concurrency?: number;
+  env?: Record<string, string>;
+  initScript?: string | null;
+}
+
+export interface WorkerGroup {
+  name: string;
+  tags: string[];
+  dedicatedWorker: string | null;
+  concurrency: number;
+  env: Record<string, string>;
+  initScript: string | null;
+  /** what its workers claim: `['dedicated:<path>']` for a dedicated group, else `tags` */
+  servedTags: string[];
+  updatedAt: Date;
+}
+
+export type SettingsEvent = { kind: 'worker_group' | 'script'; name: string } | { kind: 'poll' };
+
+export interface WatchOptions {
+  /** fallback poll for lost notifications (default 5000 ms) */
+  pollIntervalMs?: number;
+}
+
+export interface SettingsOptions {
+  /** largest script content accepted, in bytes (default 1 MiB) */
+  maxScriptBytes?: number;
+}

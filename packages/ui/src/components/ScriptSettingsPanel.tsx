@@ -1,0 +1,226 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { api } from '../api';
+import { href } from '../router';
+import { tagCoverage } from '../tagCoverage';
+import type { Script, ScriptSettings } from '../types';
+import { usePoll } from '../usePoll';
+import { ErrorBanner } from './ErrorBanner';
+
+type Draft = { dedicated: boolean; tag: string; timeoutSeconds: string; attempts: string; priority: string };
+
+function draftOf(s: ScriptSettings): Draft {
+  return {
+    dedicated: s.dedicated,
+    tag: s.tag ?? '',
+    timeoutSeconds: s.timeoutMs === null ? '' : String(s.timeoutMs / 1000),
+    attempts: String(s.maxAttempts),
+    priority: String(s.priority),
+  };
+}
+
+function parseDraft(d: Draft): { ok: true; settings: ScriptSettings } | { ok: false; message: string } {
+  const timeout = d.timeoutSeconds.trim() === '' ? null : Number(d.timeoutSeconds);
+  if (timeout !== null && (!Number.isFinite(timeout) || timeout <= 0)) {
+    return { ok: false, message: 'Timeout must be a positive number of seconds (or empty for the default).' };
+  }
+  const attempts = Number(d.attempts);
+  if (!Number.isInteger(attempts) || attempts < 1)
+    return { ok: false, message: 'Attempts must be 1 or more.' };
+  const priority = Number(d.priority);
+  if (!Number.isInteger(priority)) return { ok: false, message: 'Priority must be a whole number.' };
+  const tag = d.tag.trim() || null;
+  return {
+    ok: true,
+    settings: {
+      dedicated: d.dedicated,
+      tag,
+      timeoutMs: timeout === null ? null : Math.round(timeout * 1000),
+      maxAttempts: attempts,
+      priority,
+    },
+  };
+}
+
+/** The script's settings (Dedicated Workers toggle, tag, timeout, attempts, priority) and its resolved tag. */
+export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSaved: () => void }) {
+  const [draft, setDraft] = useState(() => draftOf(script.settings));
+  const [saved, setSaved] = useState({ settings: script.settings, resolvedTag: script.resolvedTag });
+  const [message, setMessage] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const ids = { ded: useId(), tag: useId(), timeout: useId(), attempts: useId(), priority: useId() };
+  const coverage = usePoll(
+    async () => {
+      const [groups, workers] = await Promise.all([api.listGroups(), api.listWorkers()]);
+      return tagCoverage(saved.resolvedTag, groups, workers);
+    },
+    2000,
+    [saved.resolvedTag],
+  );
+
+  // A deploy or another tab may change settings: follow the server while nothing is being edited.
+  const serverKey = JSON.stringify(script.settings);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: serverKey stands for script.settings.
+  useEffect(() => {
+    setSaved({ settings: script.settings, resolvedTag: script.resolvedTag });
+    setDraft(draftOf(script.settings));
+  }, [serverKey, script.resolvedTag]);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setMessage(null);
+  };
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseDraft(draft);
+    setInvalid(parsed.ok ? null : parsed.message);
+    if (!parsed.ok) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.putSettings(script.path, parsed.settings);
+      setSaved({ settings: res.settings, resolvedTag: res.resolvedTag });
+      setDraft(draftOf(res.settings));
+      setMessage('Settings saved.');
+      onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cov = coverage.data;
+  return (
+    <form
+      className="panel settings"
+      onSubmit={save}
+      aria-labelledby="settings-title"
+      data-testid="settings-panel"
+    >
+      <h2 id="settings-title" className="panel-title">
+        Settings
+      </h2>
+      <div className="toggle-row">
+        <input
+          id={ids.ded}
+          type="checkbox"
+          role="switch"
+          aria-checked={draft.dedicated}
+          checked={draft.dedicated}
+          onChange={(e) => set('dedicated', e.target.checked)}
+          data-testid="settings-dedicated-toggle"
+        />
+        <label htmlFor={ids.ded}>
+          <strong>Dedicated Workers</strong>
+          <span className="muted small">
+            {' '}
+            — new jobs get tag <code>dedicated:{script.path}</code>; a worker group dedicated to this script
+            runs them in a warm runtime.
+          </span>
+        </label>
+      </div>
+      <div className="settings-grid">
+        <label className="field" htmlFor={ids.tag}>
+          <span>Tag {draft.dedicated && <em className="muted">(ignored while dedicated)</em>}</span>
+          <input
+            id={ids.tag}
+            value={draft.tag}
+            placeholder="node"
+            spellCheck={false}
+            onChange={(e) => set('tag', e.target.value)}
+            data-testid="settings-tag-input"
+          />
+        </label>
+        <label className="field" htmlFor={ids.timeout}>
+          <span>Timeout (seconds)</span>
+          <input
+            id={ids.timeout}
+            type="number"
+            min={0}
+            step="any"
+            value={draft.timeoutSeconds}
+            placeholder="default"
+            onChange={(e) => set('timeoutSeconds', e.target.value)}
+            data-testid="settings-timeout-input"
+          />
+        </label>
+        <label className="field" htmlFor={ids.attempts}>
+          <span>Max attempts</span>
+          <input
+            id={ids.attempts}
+            type="number"
+            min={1}
+            step={1}
+            value={draft.attempts}
+            onChange={(e) => set('attempts', e.target.value)}
+            data-testid="settings-attempts-input"
+          />
+        </label>
+        <label className="field" htmlFor={ids.priority}>
+          <span>Priority (higher first)</span>
+          <input
+            id={ids.priority}
+            type="number"
+            step={1}
+            value={draft.priority}
+            onChange={(e) => set('priority', e.target.value)}
+            data-testid="settings-priority-input"
+          />
+        </label>
+      </div>
+      <p>
+        Resolved tag:{' '}
+        <code className="tag" data-testid="resolved-tag">
+          {saved.resolvedTag}
+        </code>
+        {cov && cov.groups.length > 0 && (
+          <span className="muted small">
+            {' '}
+            served by group{cov.groups.length > 1 ? 's' : ''} {cov.groups.join(', ')} · {cov.liveWorkers} live
+            worker{cov.liveWorkers === 1 ? '' : 's'}
+          </span>
+        )}
+      </p>
+      {cov && cov.groups.length === 0 && cov.liveWorkers === 0 && (
+        <div className="banner banner-warn" role="status" data-testid="no-worker-warning">
+          No worker serves tag <code>{saved.resolvedTag}</code>: jobs of this script will wait in the queue.{' '}
+          {saved.settings.dedicated ? (
+            <>
+              Set a worker group's <em>dedicated script</em> to <code>{script.path}</code> on the{' '}
+              <a href={href.workers()}>Workers</a> page.
+            </>
+          ) : (
+            <>
+              Add the tag to a worker group on the <a href={href.workers()}>Workers</a> page.
+            </>
+          )}
+        </div>
+      )}
+      {cov && cov.groups.length > 0 && cov.liveWorkers === 0 && (
+        <div className="banner banner-info" role="status" data-testid="no-live-worker-warning">
+          Group {cov.groups.join(', ')} serves <code>{saved.resolvedTag}</code> but none of its workers is
+          alive.
+        </div>
+      )}
+      {invalid && (
+        <p className="field-error" role="alert" data-testid="settings-error">
+          {invalid}
+        </p>
+      )}
+      <ErrorBanner error={error} testId="settings-save-error" />
+      <div className="actions">
+        {message && (
+          <span className="ok-text" role="status" data-testid="settings-message">
+            {message}
+          </span>
+        )}
+        <button type="submit" className="primary" disabled={busy} data-testid="settings-save-button">
+          Save settings
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,104 @@
+// The data shapes of docs/http-api.md, as the UI receives them.
+
+export type JobStatus = 'queued' | 'running' | 'success' | 'failure' | 'canceled';
+export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'success', 'failure', 'canceled'];
+
+export type JobError = { message: string; name?: string; stack?: string; reason?: string };
+
+export type Job = {
+  id: string;
+  path: string;
+  hash: string;
+  tag: string;
+  status: JobStatus;
+  args?: Record<string, unknown>;
+  result?: unknown;
+  error: JobError | null;
+  worker: string | null;
+  attempt: number;
+  maxAttempts: number;
+  priority: number;
+  timeoutMs: number | null;
+  createdAt: string;
+  scheduledFor: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  durationMs: number | null;
+};
+
+export type Language = 'typescript' | 'javascript' | 'python';
+export const LANGUAGES: readonly Language[] = ['typescript', 'javascript', 'python'];
+
+export type ScriptSettings = {
+  dedicated: boolean;
+  tag: string | null;
+  timeoutMs: number | null;
+  maxAttempts: number;
+  priority: number;
+};
+
+export type Script = {
+  path: string;
+  hash: string;
+  version: number;
+  language: Language;
+  content?: string;
+  createdAt: string;
+  settings: ScriptSettings;
+  resolvedTag: string;
+};
+
+export type ScriptVersion = { version: number; hash: string; createdAt: string };
+
+export type WorkerGroup = {
+  name: string;
+  tags: string[];
+  dedicatedWorker: string | null;
+  concurrency: number;
+  env: Record<string, string>;
+  initScript: string | null;
+  updatedAt: string;
+};
+
+export type WorkerGroupInput = Omit<WorkerGroup, 'name' | 'updatedAt'>;
+
+export type Worker = {
+  name: string;
+  group: string;
+  tags: string[];
+  dedicatedScript: string | null;
+  pid: number;
+  host: string;
+  startedAt: string;
+  lastPing: string;
+  alive: boolean;
+  jobsDone: number;
+  currentJobs: string[];
+  jobsPerSecond: number;
+};
+
+export type Counts = {
+  byStatus: Record<JobStatus, number>;
+  byTag: { tag: string; queued: number; running: number }[];
+  tagsWithoutWorkers: string[];
+};
+
+export type Throughput = {
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  timestamps: number[];
+  series: { tag: string; values: number[] }[];
+};
+
+export type JobInput = {
+  path: string;
+  args?: Record<string, unknown>;
+  tag?: string;
+  priority?: number;
+  scheduledFor?: string;
+  timeoutMs?: number;
+  maxAttempts?: number;
+};
+
+export type JobFilter = { status?: string; path?: string; tag?: string; worker?: string };

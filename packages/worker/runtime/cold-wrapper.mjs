@@ -1,0 +1,131 @@
+// Runs inside a fresh `node` process started by the cold executor, for exactly one job.
+// It is shipped as plain JS (never bundled) so the child loads nothing but this file before the job:
+// the executor may start it long before a job exists, and it waits for that one job on IPC.
+//
+// Protocol (IPC, JSON serialisation):
+//   child  -> host  { type: 'ready' }
+//   host   -> child { type: 'run', scriptPath, args, maxResultBytes }
+//   child  -> host  { type: 'started' }   (the script is loaded; main is about to run)
+//   child  -> host  { type: 'result', json } | { type: 'error', error } | { type: 'uncaught', error }
+//   (stdout and stderr are closed just before that last message)
+// The result travels as a JSON string so its size is checked here, before it crosses the channel,
+// and stdout/stderr stay the job's logs only.
+import { closeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+// One pipe for both streams keeps console.log and console.error in the order the script wrote them
+// (two pipes are read by the host in whatever order the kernel reports them).
+process.stderr.write = process.stdout.write.bind(process.stdout);
+
+let started = false;
+let finishing = false;
+
+function describe(err) {
+  if (err instanceof Error) return { message: err.message, name: err.name, stack: err.stack };
+  return { message: String(err) };
+}
+
+// Flush the output first (stdout on a pipe can be asynchronous and process.exit() drops what is
+// queued), then close it: the host sees end-of-output plus the answer and can finish the job
+// without waiting the few milliseconds node takes to exit.
+function finish(message, exitCode) {
+  // The first answer wins: an uncaught error after main() returned must not send a second one.
+  if (finishing) return;
+  finishing = true;
+  process.stdout.write('', () => {
+    for (const fd of [1, 2]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed by the script
+      }
+    }
+    process.send(message, () => process.exit(exitCode));
+  });
+}
+
+function onFatal(err) {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  finish({ type: 'uncaught', error: describe(err) }, 1);
+}
+
+function serialise(value, maxResultBytes) {
+  let json;
+  try {
+    json = JSON.stringify(value === undefined ? null : value);
+  } catch (err) {
+    return {
+      type: 'error',
+      error: {
+        ...describe(err),
+        message: `result is not JSON-serialisable: ${describe(err).message}`,
+        reason: 'thrown',
+      },
+    };
+  }
+  // A function or symbol returned at top level stringifies to undefined.
+  if (json === undefined) json = 'null';
+  const bytes = Buffer.byteLength(json);
+  if (bytes > maxResultBytes) {
+    return {
+      type: 'error',
+      error: {
+        message: `result is ${bytes} bytes, over the ${maxResultBytes} byte limit`,
+        reason: 'result_too_large',
+      },
+    };
+  }
+  return { type: 'result', json };
+}
+
+async function run({ scriptPath, args, maxResultBytes }) {
+  let mod;
+  try {
+    mod = await import(pathToFileURL(scriptPath).href);
+  } catch (err) {
+    mod = { loadError: err };
+  }
+  // The host starts the next spare on this: spawning it during the import above would slow the import.
+  process.send({ type: 'started' });
+  if (mod.loadError) {
+    const err = mod.loadError;
+    const d = describe(err);
+    return {
+      type: 'error',
+      error: { ...d, message: `script failed to load: ${d.message}`, reason: 'thrown' },
+      retryable: false,
+    };
+  }
+  if (typeof mod.main !== 'function') {
+    return {
+      type: 'error',
+      error: {
+        name: 'MissingMainError',
+        message: 'script does not export a function named main',
+        reason: 'thrown',
+      },
+      retryable: false,
+    };
+  }
+  let value;
+  try {
+    value = await mod.main(args);
+  } catch (err) {
+    return { type: 'error', error: { ...describe(err), reason: 'thrown' } };
+  }
+  return serialise(value, maxResultBytes);
+}
+
+process.on('uncaughtException', onFatal);
+process.on('unhandledRejection', onFatal);
+// The host went away (crashed or killed): never outlive it.
+process.on('disconnect', () => process.exit(1));
+process.on('message', (message) => {
+  if (started || message?.type !== 'run') return;
+  started = true;
+  // From here on only the script's own work keeps the process alive: a main() whose promise can
+  // never settle lets the process end instead of hanging until the timeout.
+  process.channel?.unref();
+  run(message).then((reply) => finish(reply, 0), onFatal);
+});
+process.send({ type: 'ready' });

@@ -1,0 +1,77 @@
+// The cold-start executor for generic workers: every job runs in a fresh `node` process that is
+// thrown away afterwards. Spares started ahead of time hide node's start-up from the job.
+import type { ExecutableJob, Executor, JobContext, JobOutcome } from '../executor';
+import { ColdProcess } from './cold-process';
+import { type ColdExecutorOptions, resolveColdOptions } from './options';
+import { failure } from './outcome';
+import { runOnProcess } from './run-on-process';
+import { ScriptCache } from './script-cache';
+import { Slots } from './slots';
+import { SparePool } from './spare-pool';
+import { coldWrapperPath } from './wrapper-path';
+
+export function createColdExecutor(options: ColdExecutorOptions): Executor {
+  const opts = resolveColdOptions(options);
+  const wrapperPath = coldWrapperPath();
+  const cache = new ScriptCache(opts.cacheDir);
+  const slots = new Slots(opts.concurrency);
+  const live = new Set<ColdProcess>();
+  const inFlight = new Set<Promise<JobOutcome>>();
+  const forceClose = new AbortController();
+  let closed = false;
+
+  const startProcess = (env: Record<string, string>) => {
+    const proc = new ColdProcess({ nodePath: opts.nodePath, wrapperPath, env });
+    live.add(proc);
+    proc.ended.then(() => live.delete(proc));
+    return proc;
+  };
+  const spares = new SparePool(startProcess, opts.spares, opts.env);
+
+  async function runJob(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
+    const grant = await slots.acquire(ctx.signal);
+    if (grant === 'aborted') return { status: 'canceled' };
+    if (grant === 'closed') return failure('runtime_lost', 'executor was closed before the job started');
+    try {
+      let scriptPath: string;
+      try {
+        scriptPath = await cache.pathFor(job.code);
+      } catch (err) {
+        return failure(
+          'runtime_lost',
+          `could not write the script to ${opts.cacheDir}: ${(err as Error).message}`,
+        );
+      }
+      if (ctx.signal.aborted) return { status: 'canceled' };
+      const proc = spares.take(ctx.env);
+      return await runOnProcess(proc, job, ctx, scriptPath, opts, forceClose.signal);
+    } finally {
+      slots.release();
+    }
+  }
+
+  return {
+    run(job, ctx) {
+      if (closed) return Promise.resolve(failure('runtime_lost', 'executor is closed'));
+      // Last line of defence for the "never rejects" contract.
+      const outcome = runJob(job, ctx).catch((err: unknown) =>
+        failure('runtime_lost', `cold executor failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      inFlight.add(outcome);
+      outcome.finally(() => inFlight.delete(outcome));
+      return outcome;
+    },
+
+    async close({ force = false } = {}) {
+      closed = true;
+      spares.close();
+      if (force) {
+        slots.close();
+        forceClose.abort();
+      }
+      await Promise.all(inFlight);
+      // Spares and killed jobs: wait until every process has really exited.
+      await Promise.all([...live].map((proc) => proc.ended));
+    },
+  };
+}

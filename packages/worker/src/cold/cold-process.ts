@@ -1,0 +1,179 @@
+// One fresh `node` process running the cold wrapper, used for exactly one job and then gone.
+// It owns the process's temp dir (its cwd, HOME and TMPDIR), its env, its output and its end.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobError } from '../executor';
+
+/** What the wrapper says on its IPC channel; see runtime/cold-wrapper.mjs. */
+export type WrapperReply =
+  | { type: 'result'; json: string }
+  | { type: 'error'; error: JobError; retryable?: boolean }
+  | { type: 'uncaught'; error: JobError };
+
+export interface ProcessEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** set when `node` itself could not be started */
+  spawnError?: Error;
+}
+
+export interface ColdProcessOptions {
+  nodePath: string;
+  wrapperPath: string;
+  env: Record<string, string>;
+}
+
+// The only thing a job inherits besides its group env: enough PATH to find common tools.
+const MINIMAL_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+export class ColdProcess {
+  readonly env: Record<string, string>;
+  /** true once the wrapper is loaded and waiting; false if the process ended first */
+  readonly ready: Promise<boolean>;
+  /** true once the job's script is loaded; false if the process ended first */
+  readonly started: Promise<boolean>;
+  /** the wrapper answered and closed its output: the job is over, though node may still be exiting */
+  readonly answered: Promise<void>;
+  /** the process exited, its output is drained and its temp dir removed */
+  readonly ended: Promise<ProcessEnd>;
+  #hasEnded = false;
+  #reply: WrapperReply | undefined;
+  #output: ((chunk: Buffer) => void) | undefined;
+  readonly #early: Buffer[] = [];
+  readonly #child: ChildProcess;
+  #killTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ColdProcessOptions) {
+    this.env = options.env;
+    const dir = mkdtempSync(join(tmpdir(), 'millrace-job-'));
+    const env = { PATH: MINIMAL_PATH, ...options.env, HOME: dir, TMPDIR: dir };
+    // detached: the process leads its own group, so a kill also reaches anything the script spawned.
+    this.#child = spawn(options.nodePath, [options.wrapperPath], {
+      cwd: dir,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const child = this.#child;
+    const ready = deferred<boolean>();
+    const started = deferred<boolean>();
+    const answered = deferred<void>();
+    this.ready = ready.promise;
+    this.started = started.promise;
+    this.answered = answered.promise;
+    // Waiting for the wrapper's answer and for end-of-output on both streams saves node's exit time
+    // (~5 ms a job) while every log line still arrives before the outcome.
+    let pending = 3;
+    const step = () => {
+      if (--pending === 0) answered.resolve();
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => this.#onOutput(chunk));
+      stream?.once('end', step);
+    }
+    child.on('message', (message: { type?: string }) => {
+      if (message?.type === 'ready') ready.resolve(true);
+      else if (message?.type === 'started') started.resolve(true);
+      else if (!this.#reply) {
+        this.#reply = message as WrapperReply;
+        step();
+      }
+    });
+    // Grandchildren left behind would keep the output pipes open (and run on); end them with the job.
+    child.on('exit', () => this.#signalGroup('SIGKILL'));
+    this.ended = new Promise((resolve) => {
+      const finish = (end: ProcessEnd) => {
+        if (this.#hasEnded) return;
+        this.#hasEnded = true;
+        clearTimeout(this.#killTimer);
+        ready.resolve(false);
+        started.resolve(false);
+        rm(dir, { recursive: true, force: true, maxRetries: 3 }).then(
+          () => resolve(end),
+          () => resolve(end),
+        );
+      };
+      child.on('close', (code, signal) => finish({ code, signal }));
+      child.on('error', (err) => {
+        // 'error' without a pid: node never started, and no 'close' will follow.
+        if (child.pid === undefined) finish({ code: null, signal: null, spawnError: err });
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  get hasEnded(): boolean {
+    return this.#hasEnded;
+  }
+
+  /** the first message after 'ready': the job's result or error */
+  get reply(): WrapperReply | undefined {
+    return this.#reply;
+  }
+
+  /** Routes output to `sink`, including anything printed before the job was attached. */
+  attachOutput(sink: (chunk: Buffer) => void): void {
+    this.#output = sink;
+    for (const chunk of this.#early.splice(0)) sink(chunk);
+  }
+
+  /** Hands the job over; returns the error if the channel is already gone. */
+  send(message: object): Error | undefined {
+    try {
+      this.#child.send(message);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  /** SIGTERM now, SIGKILL after `graceMs` if it is still running. */
+  terminate(graceMs: number): void {
+    if (this.#hasEnded || this.#killTimer) return;
+    // Whoever stops a process waits for its end; an unref'd spare would let the host exit first.
+    this.setKeepsHostAlive(true);
+    this.#signalGroup('SIGTERM');
+    this.#killTimer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);
+  }
+
+  /** An idle spare must not keep the host's event loop alive; a running job must. */
+  setKeepsHostAlive(keep: boolean): void {
+    const handles = [this.#child, this.#child.channel, this.#child.stdout, this.#child.stderr] as Array<
+      Pick<Socket, 'ref' | 'unref'> | null | undefined
+    >;
+    for (const handle of handles) {
+      if (keep) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  #onOutput(chunk: Buffer): void {
+    if (this.#output) this.#output(chunk);
+    else this.#early.push(chunk);
+  }
+
+  #signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.#child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // ESRCH: the whole group is already gone.
+    }
+  }
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

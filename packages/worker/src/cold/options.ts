@@ -1,0 +1,60 @@
+// Options of createColdExecutor, checked once here with their defaults.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidColdExecutorOptionsError } from './errors';
+
+export interface ColdExecutorOptions {
+  /** jobs running at once; more `run` calls wait their turn */
+  concurrency: number;
+  /**
+   * processes kept started and waiting for a job, to hide node's start-up time (each is still used
+   * once). Default: one per slot, which hides it for jobs longer than a start-up (see README).
+   */
+  spares?: number;
+  /** false: start each job's process only when the job arrives (no spares); for comparison */
+  prestart?: boolean;
+  /** the env spares are started with: the worker group's env. Jobs with another env get a fresh process. */
+  env?: Record<string, string>;
+  /** where script versions are written, one file per content hash. Default: `<os tmp>/millrace-scripts` */
+  cacheDir?: string;
+  /** largest result, as JSON, in bytes. Default 10 MiB */
+  maxResultBytes?: number;
+  /** log bytes kept per job; the rest is dropped with one note. Default 5 MiB */
+  maxLogBytes?: number;
+  /** time between SIGTERM and SIGKILL when a job is stopped. Default 2000 ms */
+  killGraceMs?: number;
+  /** the node binary. Default: the one running the host */
+  nodePath?: string;
+}
+
+export interface ResolvedColdOptions {
+  concurrency: number;
+  spares: number;
+  env: Record<string, string>;
+  cacheDir: string;
+  maxResultBytes: number;
+  maxLogBytes: number;
+  killGraceMs: number;
+  nodePath: string;
+}
+
+export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOptions {
+  const concurrency = count('concurrency', options.concurrency, 1);
+  return {
+    concurrency,
+    spares: options.prestart === false ? 0 : count('spares', options.spares ?? concurrency, 0),
+    env: { ...(options.env ?? {}) },
+    cacheDir: options.cacheDir ?? join(tmpdir(), 'millrace-scripts'),
+    maxResultBytes: count('maxResultBytes', options.maxResultBytes ?? 10 * 1024 * 1024, 1),
+    maxLogBytes: count('maxLogBytes', options.maxLogBytes ?? 5 * 1024 * 1024, 1),
+    killGraceMs: count('killGraceMs', options.killGraceMs ?? 2000, 0),
+    nodePath: options.nodePath ?? process.execPath,
+  };
+}
+
+function count(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidColdExecutorOptionsError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Executor } from '../executor';
+import { createColdExecutor } from './index';
+import { contextFor, isAlive, jobFor, waitFor, wrapperPids } from './test-support';
+
+let executor: Executor;
+afterEach(async () => {
+  await executor.close();
+  expect(wrapperPids()).toEqual([]);
+});
+
+const reportPid = 'export function main() { return process.pid; }';
+
+describe('pre-started processes', () => {
+  it('serves a job with a process started before the job arrived, and replaces it', async () => {
+    executor = createColdExecutor({ concurrency: 1, spares: 2 });
+    await waitFor(() => wrapperPids().length === 2);
+    const before = wrapperPids();
+    const outcome = await executor.run(jobFor(reportPid), contextFor().ctx);
+    const pid = (outcome as { result: number }).result;
+    expect(before).toContain(pid);
+    // The job is over once it answered; node may take a few more milliseconds to exit.
+    await waitFor(() => !isAlive(pid));
+    await waitFor(() => wrapperPids().length === 2);
+    expect(wrapperPids()).not.toContain(pid);
+  });
+
+  it('defaults to one spare per slot', async () => {
+    executor = createColdExecutor({ concurrency: 3 });
+    await waitFor(() => wrapperPids().length === 3);
+  });
+
+  it('starts nothing ahead of time with prestart: false', async () => {
+    executor = createColdExecutor({ concurrency: 2, prestart: false });
+    expect(wrapperPids()).toEqual([]);
+    const outcome = await executor.run(jobFor(reportPid), contextFor().ctx);
+    expect(outcome.status).toBe('success');
+    // Only the job's own process, perhaps still exiting: no spare was started in its place.
+    const pid = (outcome as { result: number }).result;
+    expect(wrapperPids().filter((p) => p !== pid)).toEqual([]);
+    await waitFor(() => wrapperPids().length === 0);
+  });
+
+  it('rejects invalid options with a typed error', () => {
+    expect(() => createColdExecutor({ concurrency: 0 })).toThrow(
+      expect.objectContaining({ name: 'InvalidColdExecutorOptionsError', code: 'INVALID_OPTIONS' }),
+    );
+    executor = createColdExecutor({ concurrency: 1, prestart: false });
+  });
+});

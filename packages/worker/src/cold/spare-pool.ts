@@ -1,0 +1,85 @@
+// Keeps a few cold processes started before their jobs exist, to hide node's start-up time.
+// Each spare is still used for exactly one job. A spare is started with the env known so far (the
+// group env); a job whose env differs gets a fresh process instead, and later spares use its env.
+import type { ColdProcess } from './cold-process';
+
+export class SparePool {
+  readonly #start: (env: Record<string, string>) => ColdProcess;
+  readonly #size: number;
+  #spares: ColdProcess[] = [];
+  #env: Record<string, string>;
+  #envKey: string;
+  #closed = false;
+
+  constructor(
+    start: (env: Record<string, string>) => ColdProcess,
+    size: number,
+    env: Record<string, string>,
+  ) {
+    this.#start = start;
+    this.#size = size;
+    this.#env = env;
+    this.#envKey = envKey(env);
+    this.#fill();
+  }
+
+  /** A process for a job with this env: a matching spare if there is one, else a fresh one. */
+  take(env: Record<string, string>): ColdProcess {
+    const key = envKey(env);
+    if (key !== this.#envKey) {
+      this.#env = env;
+      this.#envKey = key;
+      this.#discard(this.#spares.splice(0));
+    }
+    const proc = this.#spares.shift() ?? this.#start(env);
+    // Start the replacement once this job's script is loaded (or its process is gone): a node
+    // booting next to the import made it ~2 ms slower (bench/cold-start.mjs), and spawn() itself
+    // blocks the host for 1-5 ms.
+    proc.started.then(() => this.#fill());
+    return proc;
+  }
+
+  /** Stops every spare; later `take` calls still work but start no spares. */
+  close(): void {
+    this.#closed = true;
+    this.#discard(this.#spares.splice(0));
+  }
+
+  #fill(): void {
+    if (this.#closed) return;
+    while (this.#spares.length < this.#size) {
+      let spare: ColdProcess;
+      try {
+        spare = this.#start(this.#env);
+      } catch {
+        // No temp dir or no process right now (disk full, fd limit): jobs start their own process,
+        // and the next `take` tries again. This runs in callbacks, where a throw would kill the host.
+        return;
+      }
+      spare.setKeepsHostAlive(false);
+      this.#spares.push(spare);
+      spare.ready.then((ready) => {
+        const index = this.#spares.indexOf(spare);
+        if (index === -1 || ready) return;
+        // It died idle. Replace it only when the next job takes one, so a node that cannot start at
+        // all does not turn into a spawn loop.
+        this.#spares.splice(index, 1);
+      });
+      spare.ended.then(() => {
+        const index = this.#spares.indexOf(spare);
+        if (index === -1) return;
+        this.#spares.splice(index, 1);
+        this.#fill();
+      });
+    }
+  }
+
+  #discard(spares: ColdProcess[]): void {
+    // Idle spares hold no job: nothing to wait for, so no grace period.
+    for (const spare of spares) spare.terminate(0);
+  }
+}
+
+function envKey(env: Record<string, string>): string {
+  return JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

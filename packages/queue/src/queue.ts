@@ -11,7 +11,7 @@ import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
 import { PUSH_JOBS } from './sql/push-jobs';
 import { COUNTS, GET_JOB, JOB_ATTEMPTS, LIST_JOBS, THROUGHPUT } from './sql/read-jobs';
 import { REAP_ZOMBIES } from './sql/reap-zombies';
-import { LIST_WORKERS, REGISTER_WORKER, STOP_WORKER, UPDATE_WORKER_TAGS } from './sql/workers';
+import { LIST_WORKERS, REGISTER_WORKER, RELEASE_JOBS, STOP_WORKER, UPDATE_WORKER_TAGS } from './sql/workers';
 import {
   type ClaimedJob,
   type CompleteReport,
@@ -169,6 +169,7 @@ export class Queue {
       error: c.status === 'success' ? null : (c.error ?? null),
       retryable: c.status === 'failure' ? (c.retryable ?? true) : false,
       duration_ms: c.durationMs == null ? null : Math.round(c.durationMs),
+      started_at_ms: c.startedAt == null ? null : Number(c.startedAt),
     }));
     const { rows } = await this.db.query<{ id: string; retry: boolean }>(COMPLETE_JOBS, [
       JSON.stringify(input),
@@ -223,6 +224,13 @@ export class Queue {
       requeued: rows.filter((r) => r.requeue).map((r) => r.id),
       failed: rows.filter((r) => !r.requeue).map((r) => r.id),
     };
+  }
+
+  /** Gives claimed jobs that never started back to the queue, without counting an attempt. */
+  async release(jobs: { id: string; token: string }[]): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const { rows } = await this.db.query<{ id: string }>(RELEASE_JOBS, [JSON.stringify(jobs)]);
+    return rows.map((r) => r.id);
   }
 
   /** Stores log chunks (any jobs, any attempts) in one statement; re-sent chunks are ignored. */

@@ -61,17 +61,18 @@ export interface ClaimedJob {
   startedAt: Date;
 }
 
+/** `startedAt`/`durationMs`: when the job really started and how long it ran, by the worker's clock. */
+interface CompletionBase {
+  id: string;
+  token: string;
+  startedAt?: Date | number;
+  durationMs?: number;
+}
+
 export type Completion =
-  | { id: string; token: string; status: 'success'; result: unknown; durationMs?: number }
-  | {
-      id: string;
-      token: string;
-      status: 'failure';
-      error: JobError;
-      retryable?: boolean;
-      durationMs?: number;
-    }
-  | { id: string; token: string; status: 'canceled'; error?: JobError; durationMs?: number };
+  | (CompletionBase & { status: 'success'; result: unknown })
+  | (CompletionBase & { status: 'failure'; error: JobError; retryable?: boolean })
+  | (CompletionBase & { status: 'canceled'; error?: JobError });
 
 export interface CompleteReport {
   /** ended for good (completed row written) */

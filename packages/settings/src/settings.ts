@@ -30,7 +30,8 @@ const DEFAULT_MAX_SCRIPT_BYTES = 1024 * 1024;
 
 /**
  * Scripts, their settings and worker groups. Thin on purpose: each method validates its input
- * (once, here at the boundary; async so bad input rejects rather than throws) and hands it to the module that owns the operation.
+ * (once, here at the boundary) and hands it to the module that owns the operation. Every method
+ * is async so that bad input rejects the returned promise rather than throwing synchronously.
  */
 export class Settings {
   readonly #db: Db;
@@ -74,8 +75,10 @@ export class Settings {
 
   /** Hash, tag and defaults of the latest version of each path, in one query. */
   async jobDefaults(paths: readonly string[]): Promise<Map<string, JobDefaults>> {
-    for (const path of paths) validateScriptPath(path);
-    return scripts.jobDefaults(this.#db, paths);
+    // A pushMany of thousands of jobs names few scripts: validate each distinct path once.
+    const distinct = [...new Set(paths)];
+    for (const path of distinct) validateScriptPath(path);
+    return scripts.jobDefaults(this.#db, distinct);
   }
 
   async setWorkerGroup(name: string, input: WorkerGroupInput = {}): Promise<WorkerGroup> {

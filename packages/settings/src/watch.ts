@@ -10,7 +10,11 @@ import type { SettingsEvent, WatchOptions } from './types';
 
 const DEFAULT_POLL_MS = 5_000;
 
-export async function notifyChange(tx: Queryable, event: SettingsEvent): Promise<void> {
+/** Called by every write, inside its transaction, so the event goes out exactly when the write commits. */
+export async function notifyChange(
+  tx: Queryable,
+  event: { kind: 'worker_group' | 'script'; name: string },
+): Promise<void> {
   await tx.query(sql.NOTIFY, [sql.SETTINGS_CHANNEL, JSON.stringify(event)]);
 }
 

@@ -1,1 +1,14 @@
-export {};
+export {
+  ColdExecutorError,
+  type ColdExecutorErrorCode,
+  type ColdExecutorOptions,
+  ColdWrapperNotFoundError,
+  createColdExecutor,
+  InvalidColdExecutorOptionsError,
+} from './cold/index';
+export { Completer, type CompleterOptions } from './completer';
+export { DedicatedExecutor, type DedicatedExecutorOptions, HandlerExecutor } from './dedicated-executor';
+export { WorkerConfigError } from './errors';
+export type { ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
+export { GenericExecutor, type GenericExecutorOptions } from './generic-executor';
+export { type RunningWorker, type StartWorkerOptions, startDedicatedWorker, startWorker } from './start-worker';

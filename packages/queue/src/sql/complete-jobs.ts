@@ -1,6 +1,7 @@
 /**
  * Ends a batch of claimed jobs in one statement (group commit).
- * $1 json: [{ id, token, status: success|failure|canceled, result, error, retryable, duration_ms }]
+ * $1 json: [{ id, token, status: success|failure|canceled, result, error, retryable, duration_ms, started_at_ms }]
+ * started_at_ms is when the worker really started the job (a prefetched job waits a little after its claim).
  * $2 retry backoff base (ms), $3 backoff cap (ms).
  * Only rows whose claim token still matches are touched (fencing): a job reaped and re-claimed
  * meanwhile keeps its new owner, and the stale input row is reported by its absence.
@@ -11,10 +12,12 @@
 export const COMPLETE_JOBS = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS t(
-    id bigint, token bigint, status text, result jsonb, error jsonb, retryable boolean, duration_ms int)
+    id bigint, token bigint, status text, result jsonb, error jsonb, retryable boolean, duration_ms int,
+    started_at_ms float8)
 ),
 decided AS MATERIALIZED (
-  SELECT i.id, i.status, i.result, i.error, i.duration_ms, q.attempt, q.worker, q.started_at,
+  SELECT i.id, i.status, i.result, i.error, i.duration_ms, q.attempt, q.worker,
+         coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at,
          (i.status = 'failure' AND coalesce(i.retryable, true) AND NOT q.cancel_requested
           AND q.attempt - q.lost_attempts < j.max_attempts) AS retry
   FROM input i

@@ -20,3 +20,19 @@ SELECT name, group_name, tags, dedicated_script, pid, host, started_at, last_pin
 FROM millrace.workers
 WHERE last_ping > now() - make_interval(secs => $1::float8 / 1000)
 ORDER BY started_at DESC`;
+
+/**
+ * Gives claimed jobs that never started back to the queue (a stopping worker's prefetched jobs):
+ * the claim is undone, the attempt not counted. $1 json: [{ id, token }].
+ */
+export const RELEASE_JOBS = `
+WITH released AS (
+  UPDATE millrace.job_queue q
+  SET running = false, worker = NULL, claim_token = NULL, started_at = NULL, last_ping = NULL,
+      attempt = q.attempt - 1
+  FROM json_to_recordset($1::json) AS t(id bigint, token bigint)
+  WHERE q.id = t.id AND q.claim_token = t.token AND q.running
+  RETURNING q.id, q.tag
+)
+SELECT r.id::text AS id, (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
+FROM released r`;

@@ -1,0 +1,124 @@
+import { availableParallelism } from 'node:os';
+import { type Handler, openRunner, type Runner, type RuntimeKind } from '@millrace/dedicated-runner';
+import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
+import { outcomeFromRunnerError } from './runner-outcome';
+
+export interface DedicatedExecutorOptions {
+  /** jobs in flight at once */
+  concurrency: number;
+  env: Record<string, string>;
+  /** 'thread' (default for JS/TS) or 'process'; Python always runs in the process runtime */
+  runtime?: Exclude<RuntimeKind, 'inline'>;
+  /** threads or processes; default min(concurrency, cores) */
+  threads?: number;
+}
+
+interface VersionRunner {
+  runner: Promise<Runner>;
+  inFlight: number;
+}
+
+/**
+ * Runs jobs of one script in warm runtimes: each script version is loaded once and fed job after
+ * job. Jobs carry their version's hash, so a redeploy simply starts a runner for the new hash
+ * while the old one drains its jobs; an old runner closes once a newer one exists and it is idle.
+ */
+export class DedicatedExecutor implements Executor {
+  private readonly runners = new Map<string, VersionRunner>();
+  private newest: string | null = null;
+  private closed = false;
+
+  constructor(private readonly options: DedicatedExecutorOptions) {}
+
+  async run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
+    if (this.closed) return { status: 'failure', error: { message: 'worker is stopping', reason: 'runtime_lost' } };
+    const entry = this.runnerFor(job);
+    entry.inFlight++;
+    try {
+      const runner = await entry.runner;
+      const result = await runner.run(job.args, {
+        onLog: ctx.onLog,
+        signal: ctx.signal,
+        timeoutMs: job.timeoutMs ?? undefined,
+      });
+      return { status: 'success', result };
+    } catch (err) {
+      return outcomeFromRunnerError(err);
+    } finally {
+      entry.inFlight--;
+      this.retireIdle();
+    }
+  }
+
+  private runnerFor(job: ExecutableJob): VersionRunner {
+    let entry = this.runners.get(job.hash);
+    if (!entry) {
+      const threads = this.options.threads ?? Math.max(1, Math.min(this.options.concurrency, availableParallelism()));
+      const python = job.language === 'python';
+      const runner = openRunner({
+        content: job.code,
+        language: python ? 'python' : 'javascript',
+        runtime: python ? 'process' : (this.options.runtime ?? 'thread'),
+        concurrency: threads,
+        maxInFlightPerRuntime: Math.max(1, Math.ceil(this.options.concurrency / threads)),
+        env: this.options.env,
+      });
+      // a version that fails to load is forgotten, so a later job retries the load
+      runner.catch(() => this.runners.delete(job.hash));
+      entry = { runner, inFlight: 0 };
+      this.runners.set(job.hash, entry);
+    }
+    this.newest = job.hash;
+    return entry;
+  }
+
+  private retireIdle(): void {
+    for (const [hash, entry] of this.runners) {
+      if (hash === this.newest || entry.inFlight > 0) continue;
+      this.runners.delete(hash);
+      void entry.runner.then((r) => r.close()).catch(() => {});
+    }
+  }
+
+  async close(opts: { force?: boolean } = {}): Promise<void> {
+    this.closed = true;
+    const all = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(all.map((e) => e.runner.then((r) => r.close({ force: opts.force })).catch(() => {})));
+  }
+}
+
+/** Runs the host's own functions for the paths it names: no thread hop, for-loop speed. */
+export class HandlerExecutor implements Executor {
+  private readonly runners = new Map<string, Promise<Runner>>();
+
+  constructor(private readonly handlers: Record<string, Handler>) {}
+
+  handles(path: string): boolean {
+    return Object.hasOwn(this.handlers, path);
+  }
+
+  async run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
+    let runner = this.runners.get(job.path);
+    if (!runner) {
+      runner = openRunner({ handler: this.handlers[job.path], runtime: 'inline' });
+      this.runners.set(job.path, runner);
+    }
+    try {
+      const result = await (await runner).run(job.args, {
+        onLog: ctx.onLog,
+        signal: ctx.signal,
+        timeoutMs: job.timeoutMs ?? undefined,
+      });
+      return { status: 'success', result };
+    } catch (err) {
+      return outcomeFromRunnerError(err);
+    }
+  }
+
+  async close(opts: { force?: boolean } = {}): Promise<void> {
+    const all = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(all.map((r) => r.then((x) => x.close({ force: opts.force })).catch(() => {})));
+  }
+}

@@ -1,0 +1,58 @@
+import { openRunner } from '@millrace/dedicated-runner';
+import { createColdExecutor } from './cold/index';
+import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
+import { outcomeFromRunnerError } from './runner-outcome';
+
+export interface GenericExecutorOptions {
+  concurrency: number;
+  env: Record<string, string>;
+  /** pre-started processes per slot (see cold/README.md); 0 = spawn per job */
+  spares?: number;
+}
+
+/**
+ * A cold start per job. JavaScript and TypeScript go to the cold-process executor (a fresh,
+ * pre-started node process per job); Python gets a fresh `python3` process per job through the
+ * runner's process runtime, opened for the one job and closed after it.
+ */
+export class GenericExecutor implements Executor {
+  private readonly cold: Executor;
+  private readonly pythonRuns = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: GenericExecutorOptions) {
+    this.cold = createColdExecutor({
+      concurrency: options.concurrency,
+      env: options.env,
+      ...(options.spares === 0 ? { prestart: false } : options.spares ? { spares: options.spares } : {}),
+    });
+  }
+
+  run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
+    if (job.language !== 'python') return this.cold.run(job, ctx);
+    const run = this.runPythonOnce(job, ctx);
+    this.pythonRuns.add(run);
+    return run.finally(() => this.pythonRuns.delete(run));
+  }
+
+  private async runPythonOnce(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
+    let runner: Awaited<ReturnType<typeof openRunner>> | undefined;
+    try {
+      runner = await openRunner({ content: job.code, language: 'python', runtime: 'process', env: ctx.env });
+      const result = await runner.run(job.args, {
+        onLog: ctx.onLog,
+        signal: ctx.signal,
+        timeoutMs: job.timeoutMs ?? undefined,
+      });
+      return { status: 'success', result };
+    } catch (err) {
+      return outcomeFromRunnerError(err);
+    } finally {
+      await runner?.close({ force: true }).catch(() => {});
+    }
+  }
+
+  async close(opts: { force?: boolean } = {}): Promise<void> {
+    if (!opts.force) await Promise.allSettled([...this.pythonRuns]);
+    await this.cold.close(opts);
+  }
+}

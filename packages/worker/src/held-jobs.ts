@@ -1,0 +1,92 @@
+import type { ClaimedJob } from '@millrace/queue';
+
+/** A job this worker has claimed and not yet seen written as finished. */
+export interface HeldJob {
+  job: ClaimedJob;
+  abort: AbortController;
+  /** reaped from under us: its result would be refused, so it is not reported */
+  lost: boolean;
+  started: boolean;
+  logSeq: number;
+  logBytes: number;
+  logCapped: boolean;
+}
+
+/**
+ * The worker's claimed jobs: those waiting for a slot (prefetched) and those running. Prefetching
+ * a few jobs lets the next one start the moment a slot frees, without a database round trip; how
+ * many is adapted to how long jobs take, so a slow job never hoards work other workers could do.
+ */
+export class HeldJobs {
+  readonly byId = new Map<string, HeldJob>();
+  private readonly waiting: HeldJob[] = [];
+  running = 0;
+  private avgJobMs = 50;
+
+  constructor(
+    private readonly concurrency: () => number,
+    /** how much claimed-but-waiting work to keep, in milliseconds of job time */
+    private readonly prefetchMs = 20,
+    private readonly maxPrefetch = 1000,
+  ) {}
+
+  /** How many more jobs to claim now. */
+  freeSlots(): number {
+    const prefetch = Math.min(this.maxPrefetch, Math.max(1, Math.ceil(this.prefetchMs / Math.max(this.avgJobMs, 0.001))));
+    return Math.max(0, this.concurrency() + prefetch - this.byId.size);
+  }
+
+  add(job: ClaimedJob): void {
+    const held: HeldJob = { job, abort: new AbortController(), lost: false, started: false, logSeq: 0, logBytes: 0, logCapped: false };
+    this.byId.set(job.id, held);
+    this.waiting.push(held);
+  }
+
+  /** The next job to start, if a slot is free. */
+  next(): HeldJob | undefined {
+    if (this.running >= this.concurrency()) return undefined;
+    for (;;) {
+      const held = this.waiting.shift();
+      if (!held) return undefined;
+      if (held.lost) continue;
+      held.started = true;
+      this.running++;
+      return held;
+    }
+  }
+
+  /** Removes a job that never started (lost or canceled while waiting). */
+  dropWaiting(id: string): HeldJob | undefined {
+    const i = this.waiting.findIndex((h) => h.job.id === id);
+    if (i < 0) return undefined;
+    const [held] = this.waiting.splice(i, 1);
+    return held;
+  }
+
+  finished(ms: number): void {
+    this.running--;
+    // exponentially weighted: reacts within a few dozen jobs when the script changes pace
+    this.avgJobMs = this.avgJobMs * 0.9 + ms * 0.1;
+  }
+
+  release(id: string): void {
+    this.byId.delete(id);
+  }
+
+  tokens(): { id: string; token: string }[] {
+    return [...this.byId.values()].map((h) => ({ id: h.job.id, token: h.job.token }));
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  /** Gives back every job still waiting (the worker is stopping or changing executor). */
+  takeWaiting(): HeldJob[] {
+    return this.waiting.splice(0);
+  }
+}

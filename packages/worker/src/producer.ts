@@ -1,0 +1,96 @@
+import type { Db, Unlisten } from '@millrace/db';
+import type { ClaimedJob, Queue } from '@millrace/queue';
+
+export interface ProducerOptions {
+  queue: Queue;
+  db: Db;
+  worker: string;
+  /** how many more jobs the worker can take right now */
+  freeSlots: () => number;
+  onJobs: (jobs: ClaimedJob[]) => void;
+  onError?: (err: unknown) => void;
+  /** fallback poll when no NOTIFY arrives: catches retries coming due and lost notifications (default 1000 ms) */
+  pollMs?: number;
+}
+
+const MAX_CLAIM = 1000;
+
+/**
+ * Claims jobs for the worker's tags, never more than it has free slots for. It sleeps until a
+ * NOTIFY names one of its tags, a slot frees up, or the fallback poll fires — never busy-polls.
+ * At most one claim is in flight; completions arriving meanwhile add up to a bigger next claim.
+ */
+export class Producer {
+  private tags: string[] = [];
+  private running = false;
+  private woken = false;
+  private wakeUp: (() => void) | null = null;
+  private unlisten: Unlisten | null = null;
+  private loop: Promise<void> | null = null;
+  private failures = 0;
+
+  constructor(private readonly options: ProducerOptions) {}
+
+  async start(tags: string[]): Promise<void> {
+    this.tags = tags;
+    this.running = true;
+    this.unlisten = await this.options.db.listen('millrace_jobs', (tag) => {
+      if (this.tags.includes(tag)) this.wake();
+    });
+    this.loop = this.run();
+  }
+
+  setTags(tags: string[]): void {
+    this.tags = tags;
+    this.wake();
+  }
+
+  /** Something changed (a slot freed, a job was pushed): look again now. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      const free = Math.min(this.options.freeSlots(), MAX_CLAIM);
+      if (free > 0 && this.tags.length > 0) {
+        try {
+          const jobs = await this.options.queue.claim(this.options.worker, this.tags, free);
+          this.failures = 0;
+          if (jobs.length > 0) this.options.onJobs(jobs);
+          if (jobs.length === free) continue; // probably more waiting
+        } catch (err) {
+          this.failures++;
+          this.options.onError?.(err);
+          await this.sleep(Math.min(100 * 2 ** this.failures, 5_000));
+          continue;
+        }
+      }
+      await this.sleep(this.options.pollMs ?? 1_000);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeUp = null;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+}

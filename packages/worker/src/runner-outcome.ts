@@ -1,0 +1,32 @@
+import { type RunnerError, RunCanceledError, RuntimeCrashedError } from '@millrace/dedicated-runner';
+import type { JobError, JobOutcome } from './executor';
+
+/** Maps how a warm runner call ended to how the job ends. */
+export function outcomeFromRunnerError(err: unknown): JobOutcome {
+  if (err instanceof RunCanceledError) return { status: 'canceled' };
+  const e = err as Partial<RunnerError> & { errorName?: string; stack?: string; message?: string };
+  const reason = runnerReason(e);
+  const error: JobError = {
+    message: e.message ?? String(err),
+    name: e.errorName ?? e.name,
+    stack: e.stack,
+    reason,
+  };
+  // a script that cannot load will not load on a retry either
+  return { status: 'failure', error, retryable: e.reason !== 'load' };
+}
+
+function runnerReason(e: Partial<RunnerError>): JobError['reason'] {
+  if (e instanceof RuntimeCrashedError) return e.lost === 'replaced' ? 'runtime_lost' : 'crash';
+  if (e.code === 'RESULT_TOO_LARGE' || e.name === 'ResultTooLargeError') return 'result_too_large';
+  switch (e.reason) {
+    case 'timeout':
+      return 'timeout';
+    case 'crash':
+      return 'crash';
+    case 'closed':
+      return 'runtime_lost';
+    default:
+      return 'thrown';
+  }
+}

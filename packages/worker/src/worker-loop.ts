@@ -1,0 +1,228 @@
+import type { Db } from '@millrace/db';
+import type { ClaimedJob, Completion, HeartbeatReport, Queue } from '@millrace/queue';
+import { Completer, type CompleterOptions } from './completer';
+import type { Executor, JobOutcome } from './executor';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat';
+import { type HeldJob, HeldJobs } from './held-jobs';
+import { Producer } from './producer';
+import type { ScriptCodeCache } from './script-code';
+
+export interface WorkerLoopOptions {
+  db: Db;
+  queue: Queue;
+  name: string;
+  code: ScriptCodeCache;
+  concurrency: number;
+  /** log bytes kept per job attempt; the rest is dropped with a note (default 10 MiB) */
+  maxLogBytes?: number;
+  pollMs?: number;
+  heartbeat?: Pick<HeartbeatOptions, 'pingMs' | 'reapEveryMs' | 'staleAfterMs'>;
+  completer?: Pick<CompleterOptions, 'maxBatch' | 'flushDelayMs' | 'logFlushMs' | 'maxPending'>;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The loop every worker runs: the Producer claims, the Executor runs, the Completer writes back,
+ * the Heartbeat keeps claims alive. The executor can be swapped while running (a group turned
+ * dedicated or generic): claiming pauses, in-flight jobs finish, then the new executor takes over.
+ */
+export class WorkerLoop {
+  private readonly held: HeldJobs;
+  private readonly producer: Producer;
+  private readonly completer: Completer;
+  private readonly heartbeat: Heartbeat;
+  private executor: Executor | null = null;
+  private env: Record<string, string> = {};
+  private concurrency: number;
+  private tags: string[] = [];
+  private jobsDone = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly o: WorkerLoopOptions) {
+    this.concurrency = o.concurrency;
+    this.held = new HeldJobs(() => (this.executor ? this.concurrency : 0));
+    this.completer = new Completer(o.queue, {
+      ...o.completer,
+      onFlushed: (ids) => this.onFlushed(ids),
+      onError: o.onError,
+    });
+    this.producer = new Producer({
+      queue: o.queue,
+      db: o.db,
+      worker: o.name,
+      pollMs: o.pollMs,
+      freeSlots: () => (this.executor ? this.held.freeSlots() : 0),
+      onJobs: (jobs) => this.accept(jobs),
+      onError: o.onError,
+    });
+    this.heartbeat = new Heartbeat({
+      queue: o.queue,
+      db: o.db,
+      worker: o.name,
+      ...o.heartbeat,
+      held: () => this.held.tokens(),
+      jobsDone: () => this.jobsDone,
+      onReport: (report) => this.onHeartbeat(report),
+      onError: o.onError,
+    });
+  }
+
+  get done(): number {
+    return this.jobsDone;
+  }
+
+  async start(executor: Executor, tags: string[], env: Record<string, string>): Promise<void> {
+    this.executor = executor;
+    this.env = env;
+    this.tags = tags;
+    await this.heartbeat.start();
+    await this.producer.start(tags);
+  }
+
+  /** New tags or concurrency for the same executor: applies to the next claim. */
+  reconfigure(tags: string[], concurrency: number): void {
+    this.tags = tags;
+    this.concurrency = concurrency;
+    this.producer.setTags(tags);
+    this.pump();
+  }
+
+  /** Replaces the executor: stop claiming, let held jobs finish, close the old one, go on. */
+  async swapExecutor(next: Executor, tags: string[], env: Record<string, string>, concurrency: number): Promise<void> {
+    const previous = this.executor;
+    this.producer.setTags([]);
+    await this.releaseWaiting();
+    await this.whenIdle();
+    await previous?.close();
+    this.executor = next;
+    this.env = env;
+    this.concurrency = concurrency;
+    this.tags = tags;
+    this.producer.setTags(tags);
+  }
+
+  /** Finishes in-flight jobs (or, past `timeoutMs`, abandons them to be reaped), then stops. */
+  async stop({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    this.producer.setTags([]);
+    await this.producer.stop();
+    await this.releaseWaiting();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.whenIdle().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.executor?.close({ force: timedOut });
+    if (!timedOut) await this.completer.drain();
+    this.completer.close();
+    await this.heartbeat.stop();
+  }
+
+  private accept(jobs: ClaimedJob[]): void {
+    for (const job of jobs) this.held.add(job);
+    this.pump();
+  }
+
+  /** Starts waiting jobs while slots are free. */
+  private pump(): void {
+    for (let held = this.held.next(); held; held = this.held.next()) void this.execute(held);
+  }
+
+  private async execute(held: HeldJob): Promise<void> {
+    const { job } = held;
+    const startedAt = Date.now();
+    let outcome: JobOutcome;
+    try {
+      const { code, language } = await this.o.code.get(job.path, job.hash);
+      outcome = await (this.executor as Executor).run(
+        { ...job, code, language },
+        { onLog: (text) => this.log(held, text), signal: held.abort.signal, env: this.env },
+      );
+    } catch (err) {
+      // the script version vanished or the executor broke its promise never to reject
+      outcome = { status: 'failure', error: { message: `cannot run job: ${(err as Error).message}` }, retryable: false };
+    }
+    const durationMs = Date.now() - startedAt;
+    this.held.finished(durationMs);
+    this.pump();
+    this.producer.wake();
+    if (held.lost) {
+      this.held.release(job.id);
+      this.notifyIfIdle();
+      return;
+    }
+    const completion = toCompletion(held, outcome, startedAt, durationMs);
+    await this.completer.add(completion);
+  }
+
+  private log(held: HeldJob, text: string): void {
+    if (held.logCapped || held.lost) return;
+    const max = this.o.maxLogBytes ?? 10 * 1024 * 1024;
+    held.logBytes += Buffer.byteLength(text);
+    if (held.logBytes > max) {
+      held.logCapped = true;
+      text = `\n[millrace] log output truncated after ${max} bytes\n`;
+    }
+    this.completer.addLog({ id: held.job.id, attempt: held.job.attempt, seq: held.logSeq++, text });
+  }
+
+  private onFlushed(ids: string[]): void {
+    for (const id of ids) this.held.release(id);
+    this.jobsDone += ids.length;
+    this.producer.wake();
+    this.notifyIfIdle();
+  }
+
+  private onHeartbeat(report: HeartbeatReport): void {
+    for (const id of report.canceled) {
+      const held = this.held.byId.get(id);
+      if (!held) continue;
+      if (this.held.dropWaiting(id)) {
+        void this.completer.add({ id, token: held.job.token, status: 'canceled', error: canceledError() });
+      } else held.abort.abort();
+    }
+    for (const id of report.lost) {
+      const held = this.held.byId.get(id);
+      if (!held) continue;
+      held.lost = true;
+      held.abort.abort();
+      if (this.held.dropWaiting(id)) this.held.release(id);
+    }
+    this.notifyIfIdle();
+  }
+
+  private async releaseWaiting(): Promise<void> {
+    const waiting = this.held.takeWaiting();
+    if (waiting.length === 0) return;
+    try {
+      await this.o.queue.release(waiting.map((h) => ({ id: h.job.id, token: h.job.token })));
+    } catch (err) {
+      this.o.onError?.(err); // they stay claimed and are reaped later: not lost
+    }
+    for (const h of waiting) this.held.release(h.job.id);
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.held.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private notifyIfIdle(): void {
+    if (this.held.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+function canceledError() {
+  return { name: 'CanceledError', message: 'canceled', reason: 'canceled' };
+}
+
+function toCompletion(held: HeldJob, outcome: JobOutcome, startedAt: number, durationMs: number): Completion {
+  const base = { id: held.job.id, token: held.job.token, startedAt, durationMs };
+  if (outcome.status === 'success') return { ...base, status: 'success', result: outcome.result };
+  if (outcome.status === 'canceled' || held.abort.signal.aborted) {
+    return { ...base, status: 'canceled', error: canceledError() };
+  }
+  return { ...base, status: 'failure', error: outcome.error, retryable: outcome.retryable };
+}

@@ -136,6 +136,7 @@ export class Completer {
       this.options.onError?.(err);
       return;
     }
-    if (this.completions.length < this.maxPending) for (const resolve of this.roomWaiters.splice(0)) resolve();
+    if (this.completions.length < this.maxPending)
+      for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 }

@@ -31,7 +31,8 @@ export class DedicatedExecutor implements Executor {
   constructor(private readonly options: DedicatedExecutorOptions) {}
 
   async run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
-    if (this.closed) return { status: 'failure', error: { message: 'worker is stopping', reason: 'runtime_lost' } };
+    if (this.closed)
+      return { status: 'failure', error: { message: 'worker is stopping', reason: 'runtime_lost' } };
     const entry = this.runnerFor(job);
     entry.inFlight++;
     try {
@@ -53,7 +54,8 @@ export class DedicatedExecutor implements Executor {
   private runnerFor(job: ExecutableJob): VersionRunner {
     let entry = this.runners.get(job.hash);
     if (!entry) {
-      const threads = this.options.threads ?? Math.max(1, Math.min(this.options.concurrency, availableParallelism()));
+      const threads =
+        this.options.threads ?? Math.max(1, Math.min(this.options.concurrency, availableParallelism()));
       const python = job.language === 'python';
       const runner = openRunner({
         content: job.code,

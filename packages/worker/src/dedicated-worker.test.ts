@@ -22,29 +22,46 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
   afterAll(() => f.drop());
 
   it('runs 1,000 jobs as 1,000 separate jobs, each with its own result and logs, in one warm runtime', async () => {
-    const ids = await f.queue.pushMany(Array.from({ length: 1000 }, (_, i) => ({ path: 'f/ded/counter', args: { i } })));
+    const ids = await f.queue.pushMany(
+      Array.from({ length: 1000 }, (_, i) => ({ path: 'f/ded/counter', args: { i } })),
+    );
     const jobs = await Promise.all(ids.map((id) => f.finished(id)));
     expect(jobs.every((j) => j.status === 'success' && j.tag === 'dedicated:f/ded/counter')).toBe(true);
-    jobs.forEach((j, i) => expect((j.result as { i: number }).i).toBe(i));
+    expect(jobs.map((j) => (j.result as { i: number }).i)).toEqual(ids.map((_, i) => i));
     // module state persists: the runtime is warm (the generic worker's counter stays at 1)
     const calls = jobs.map((j) => (j.result as { calls: number }).calls);
     expect(Math.max(...calls)).toBeGreaterThan(100);
     for (const id of [ids[0], ids[500], ids[999]]) {
       const job = jobs[ids.indexOf(id)];
-      expect(await f.queue.logs(id)).toBe(`job ${(job.result as { i: number }).i} call ${(job.result as { calls: number }).calls}\n`);
+      expect(await f.queue.logs(id)).toBe(
+        `job ${(job.result as { i: number }).i} call ${(job.result as { calls: number }).calls}\n`,
+      );
     }
-    const { rows } = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM millrace.job_completed WHERE id = ANY($1::bigint[])', [ids]);
+    const { rows } = await f.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM millrace.job_completed WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
     expect(rows[0].n).toBe(1000);
   });
 
   it('fails a job that throws alone; the runtime keeps serving', async () => {
-    await f.deploy('f/ded/picky', 'let n = 0; export function main(a) { n++; if (a.bad) throw new RangeError("bad input"); return n; }');
+    await f.deploy(
+      'f/ded/picky',
+      'let n = 0; export function main(a) { n++; if (a.bad) throw new RangeError("bad input"); return n; }',
+    );
     await f.settings.setScriptSettings('f/ded/picky', { dedicated: true });
     await f.settings.setWorkerGroup('picky', { dedicatedWorker: 'f/ded/picky' });
     await f.start({ group: 'picky' });
-    const [ok1, bad, ok2] = await f.queue.pushMany([{ path: 'f/ded/picky' }, { path: 'f/ded/picky', args: { bad: true } }, { path: 'f/ded/picky' }]);
+    const [ok1, bad, ok2] = await f.queue.pushMany([
+      { path: 'f/ded/picky' },
+      { path: 'f/ded/picky', args: { bad: true } },
+      { path: 'f/ded/picky' },
+    ]);
     expect((await f.finished(ok1)).result).toBe(1);
-    expect(await f.finished(bad)).toMatchObject({ status: 'failure', error: { message: 'bad input', name: 'RangeError' } });
+    expect(await f.finished(bad)).toMatchObject({
+      status: 'failure',
+      error: { message: 'bad input', name: 'RangeError' },
+    });
     expect((await f.finished(ok2)).result).toBe(3);
   });
 
@@ -59,7 +76,10 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
   });
 
   it('cancels a running job', async () => {
-    await f.deploy('f/ded/wait', 'export async function main() { console.log("waiting"); await new Promise((r) => setTimeout(r, 60000)); }');
+    await f.deploy(
+      'f/ded/wait',
+      'export async function main() { console.log("waiting"); await new Promise((r) => setTimeout(r, 60000)); }',
+    );
     await f.settings.setScriptSettings('f/ded/wait', { dedicated: true });
     await f.settings.setWorkerGroup('wait', { dedicatedWorker: 'f/ded/wait' });
     await f.start({ group: 'wait' });
@@ -123,11 +143,17 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
   });
 
   it('refuses startDedicatedWorker on a generic group', async () => {
-    await expect(startDedicatedWorker({ db: f.db, group: 'default' })).rejects.toMatchObject({ code: 'worker_config' });
+    await expect(startDedicatedWorker({ db: f.db, group: 'default' })).rejects.toMatchObject({
+      code: 'worker_config',
+    });
   });
 
   it('runs a dedicated Python script in the process runtime', async () => {
-    await f.deploy('f/ded/py', 'count = 0\ndef main(args):\n    global count\n    count += 1\n    print("py", args["x"])\n    return {"x": args["x"] * 2, "count": count}\n', 'python');
+    await f.deploy(
+      'f/ded/py',
+      'count = 0\ndef main(args):\n    global count\n    count += 1\n    print("py", args["x"])\n    return {"x": args["x"] * 2, "count": count}\n',
+      'python',
+    );
     await f.settings.setScriptSettings('f/ded/py', { dedicated: true });
     await f.settings.setWorkerGroup('py', { dedicatedWorker: 'f/ded/py' });
     await f.start({ group: 'py' });

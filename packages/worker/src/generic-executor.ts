@@ -19,7 +19,7 @@ export class GenericExecutor implements Executor {
   private readonly cold: Executor;
   private readonly pythonRuns = new Set<Promise<unknown>>();
 
-  constructor(private readonly options: GenericExecutorOptions) {
+  constructor(options: GenericExecutorOptions) {
     this.cold = createColdExecutor({
       concurrency: options.concurrency,
       env: options.env,

@@ -7,11 +7,20 @@ describe.each(testDrivers())('generic worker on %s', (driver) => {
   beforeAll(async () => {
     f = await openWorkerFixture(driver);
     await f.settings.setWorkerGroup('default', { concurrency: 2, env: { GREETING: 'hi' } });
-    await f.deploy('f/gen/echo', 'export function main(args: { n: number }) { console.log("got", args.n); console.error("to stderr"); return { doubled: args.n * 2 }; }');
+    await f.deploy(
+      'f/gen/echo',
+      'export function main(args: { n: number }) { console.log("got", args.n); console.error("to stderr"); return { doubled: args.n * 2 }; }',
+    );
     await f.deploy('f/gen/counter', 'let calls = 0; export function main() { calls++; return calls; }');
-    await f.deploy('f/gen/env', 'export function main() { return { db: process.env.DATABASE_URL ?? null, greeting: process.env.GREETING ?? null, keys: Object.keys(process.env) }; }');
+    await f.deploy(
+      'f/gen/env',
+      'export function main() { return { db: process.env.DATABASE_URL ?? null, greeting: process.env.GREETING ?? null, keys: Object.keys(process.env) }; }',
+    );
     await f.deploy('f/gen/throws', 'export function main() { throw new TypeError("nope: " + 42); }');
-    await f.deploy('f/gen/sleep', 'export async function main(args) { console.log("sleeping"); await new Promise((r) => setTimeout(r, args.ms)); return "woke"; }');
+    await f.deploy(
+      'f/gen/sleep',
+      'export async function main(args) { console.log("sleeping"); await new Promise((r) => setTimeout(r, args.ms)); return "woke"; }',
+    );
     await f.start({ group: 'default' });
   });
   afterAll(() => f.drop());
@@ -68,7 +77,9 @@ describe.each(testDrivers())('generic worker on %s', (driver) => {
 
   it('runs jobs side by side up to the concurrency', async () => {
     const ids = await f.queue.pushMany([1, 2].map(() => ({ path: 'f/gen/sleep', args: { ms: 1500 } })));
-    await waitFor(async () => (await Promise.all(ids.map((id) => f.queue.get(id)))).every((j) => j.status === 'running'));
+    await waitFor(async () =>
+      (await Promise.all(ids.map((id) => f.queue.get(id)))).every((j) => j.status === 'running'),
+    );
     const jobs = await Promise.all(ids.map((id) => f.finished(id)));
     const [a, b] = jobs.map((j) => [j.startedAt?.getTime() ?? 0, j.completedAt?.getTime() ?? 0]);
     expect(a[0] < b[1] && b[0] < a[1]).toBe(true); // the two runs overlapped

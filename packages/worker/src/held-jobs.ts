@@ -32,12 +32,23 @@ export class HeldJobs {
 
   /** How many more jobs to claim now. */
   freeSlots(): number {
-    const prefetch = Math.min(this.maxPrefetch, Math.max(1, Math.ceil(this.prefetchMs / Math.max(this.avgJobMs, 0.001))));
+    const prefetch = Math.min(
+      this.maxPrefetch,
+      Math.max(1, Math.ceil(this.prefetchMs / Math.max(this.avgJobMs, 0.001))),
+    );
     return Math.max(0, this.concurrency() + prefetch - this.byId.size);
   }
 
   add(job: ClaimedJob): void {
-    const held: HeldJob = { job, abort: new AbortController(), lost: false, started: false, logSeq: 0, logBytes: 0, logCapped: false };
+    const held: HeldJob = {
+      job,
+      abort: new AbortController(),
+      lost: false,
+      started: false,
+      logSeq: 0,
+      logBytes: 0,
+      logCapped: false,
+    };
     this.byId.set(job.id, held);
     this.waiting.push(held);
   }

@@ -11,4 +11,9 @@ export { DedicatedExecutor, type DedicatedExecutorOptions, HandlerExecutor } fro
 export { WorkerConfigError } from './errors';
 export type { ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
 export { GenericExecutor, type GenericExecutorOptions } from './generic-executor';
-export { type RunningWorker, type StartWorkerOptions, startDedicatedWorker, startWorker } from './start-worker';
+export {
+  type RunningWorker,
+  type StartWorkerOptions,
+  startDedicatedWorker,
+  startWorker,
+} from './start-worker';

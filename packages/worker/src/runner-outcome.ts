@@ -1,4 +1,4 @@
-import { type RunnerError, RunCanceledError, RuntimeCrashedError } from '@millrace/dedicated-runner';
+import { RunCanceledError, type RunnerError, RuntimeCrashedError } from '@millrace/dedicated-runner';
 import type { JobError, JobOutcome } from './executor';
 
 /** Maps how a warm runner call ended to how the job ends. */

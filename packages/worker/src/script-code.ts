@@ -18,7 +18,9 @@ export class ScriptCodeCache {
     const key = `${path}@${hash}`;
     let entry = this.byVersion.get(key);
     if (!entry) {
-      entry = this.settings.getScriptVersion(path, hash).then((s) => ({ code: s.code, language: s.language }));
+      entry = this.settings
+        .getScriptVersion(path, hash)
+        .then((s) => ({ code: s.code, language: s.language }));
       entry.catch(() => this.byVersion.delete(key));
       if (this.byVersion.size >= this.maxEntries) {
         const oldest = this.byVersion.keys().next().value;

@@ -41,6 +41,8 @@ export interface RunningWorker {
   name: string;
   /** jobs this worker has finished */
   readonly jobsDone: number;
+  /** resolves once the worker has stopped, by stop() or by a signal */
+  readonly stopped: Promise<void>;
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
@@ -80,7 +82,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const queue = options.queue ?? new Queue(options.db, { settings });
   const onError = options.onError ?? ((err: unknown) => console.error('[millrace worker]', err));
   let group = await settings.getWorkerGroup(options.group);
-  const name = options.name ?? `${group.name}-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+  const name =
+    options.name ?? `${group.name}-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
   let mode = modeOf(group, options);
 
   if (group.initScript) await runInitScript(group.initScript, group.env);
@@ -123,7 +126,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       loop.reconfigure(next.tags, next.concurrency);
     } else return;
     mode = next;
-    await queue.updateWorker(name, { group: group.name, tags: mode.tags, dedicatedScript: mode.dedicatedScript });
+    await queue.updateWorker(name, {
+      group: group.name,
+      tags: mode.tags,
+      dedicatedScript: mode.dedicatedScript,
+    });
   };
   const unwatch = await settings.watch((event) => {
     if (event.kind === 'script') return;
@@ -132,6 +139,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
 
   let stopping: Promise<void> | null = null;
+  let markStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
   const stop = (stopOptions: { timeoutMs?: number } = {}) => {
     stopping ??= (async () => {
       removeSignals();
@@ -139,6 +150,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await applying.catch(() => {});
       await loop.stop({ timeoutMs: stopOptions.timeoutMs ?? options.stopTimeoutMs ?? 30_000 });
       await queue.stopWorker(name, loop.done).catch(onError);
+      markStopped();
     })();
     return stopping;
   };
@@ -164,6 +176,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     get jobsDone() {
       return loop.done;
     },
+    stopped,
     stop,
   };
 }

@@ -34,7 +34,6 @@ export class WorkerLoop {
   private executor: Executor | null = null;
   private env: Record<string, string> = {};
   private concurrency: number;
-  private tags: string[] = [];
   private jobsDone = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -74,21 +73,24 @@ export class WorkerLoop {
   async start(executor: Executor, tags: string[], env: Record<string, string>): Promise<void> {
     this.executor = executor;
     this.env = env;
-    this.tags = tags;
     await this.heartbeat.start();
     await this.producer.start(tags);
   }
 
   /** New tags or concurrency for the same executor: applies to the next claim. */
   reconfigure(tags: string[], concurrency: number): void {
-    this.tags = tags;
     this.concurrency = concurrency;
     this.producer.setTags(tags);
     this.pump();
   }
 
   /** Replaces the executor: stop claiming, let held jobs finish, close the old one, go on. */
-  async swapExecutor(next: Executor, tags: string[], env: Record<string, string>, concurrency: number): Promise<void> {
+  async swapExecutor(
+    next: Executor,
+    tags: string[],
+    env: Record<string, string>,
+    concurrency: number,
+  ): Promise<void> {
     const previous = this.executor;
     this.producer.setTags([]);
     await this.releaseWaiting();
@@ -97,7 +99,6 @@ export class WorkerLoop {
     this.executor = next;
     this.env = env;
     this.concurrency = concurrency;
-    this.tags = tags;
     this.producer.setTags(tags);
   }
 
@@ -142,7 +143,11 @@ export class WorkerLoop {
       );
     } catch (err) {
       // the script version vanished or the executor broke its promise never to reject
-      outcome = { status: 'failure', error: { message: `cannot run job: ${(err as Error).message}` }, retryable: false };
+      outcome = {
+        status: 'failure',
+        error: { message: `cannot run job: ${(err as Error).message}` },
+        retryable: false,
+      };
     }
     const durationMs = Date.now() - startedAt;
     this.held.finished(durationMs);

@@ -21,12 +21,13 @@ export class HeldJobs {
   readonly byId = new Map<string, HeldJob>();
   private readonly waiting: HeldJob[] = [];
   running = 0;
-  private avgJobMs = 50;
+  // start optimistic: a slow script corrects this within a few jobs, a fast one needs no ramp
+  private avgJobMs = 1;
 
   constructor(
     private readonly concurrency: () => number,
     /** how much claimed-but-waiting work to keep, in milliseconds of job time */
-    private readonly prefetchMs = 20,
+    private readonly prefetchMs = 50,
     private readonly maxPrefetch = 1000,
   ) {}
 
@@ -36,7 +37,12 @@ export class HeldJobs {
       this.maxPrefetch,
       Math.max(1, Math.ceil(this.prefetchMs / Math.max(this.avgJobMs, 0.001))),
     );
-    return Math.max(0, this.concurrency() + prefetch - this.byId.size);
+    // Jobs that ran and only wait for their completion to be written do not count: claiming the
+    // next batch overlaps with writing the last one (the Completer bounds that backlog itself).
+    // Claim once half the target is used up, not per freed slot: fewer, bigger claims.
+    const target = this.concurrency() + prefetch;
+    const have = this.waiting.length + this.running;
+    return have <= target / 2 ? target - have : 0;
   }
 
   add(job: ClaimedJob): void {

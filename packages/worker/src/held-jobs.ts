@@ -22,7 +22,7 @@ export class HeldJobs {
   private readonly waiting: HeldJob[] = [];
   running = 0;
   // start optimistic: a slow script corrects this within a few jobs, a fast one needs no ramp
-  private avgJobMs = 1;
+  private avgJobMs = 5;
 
   constructor(
     private readonly concurrency: () => number,

@@ -72,12 +72,15 @@ CREATE TABLE millrace.job_queue (
   started_at       timestamptz,
   last_ping        timestamptz,
   attempt          integer NOT NULL DEFAULT 0,
+  -- copied from the job so that completing a batch needs no join
+  max_attempts     integer NOT NULL,
   -- attempts lost with a dead worker: they do not count against max_attempts (up to a limit)
   lost_attempts    integer NOT NULL DEFAULT 0,
   cancel_requested boolean NOT NULL DEFAULT false
 ) WITH (fillfactor = 70);
 CREATE INDEX job_queue_claim_idx ON millrace.job_queue (tag, priority DESC, scheduled_for, id) WHERE NOT running;
-CREATE INDEX job_queue_running_idx ON millrace.job_queue (last_ping) WHERE running;
+-- No index for the reaper's `running AND last_ping < …`: it runs every few seconds over a table
+-- that holds only live jobs, and every claim would pay to maintain it.
 
 CREATE SEQUENCE millrace.claim_tokens;
 
@@ -92,7 +95,8 @@ CREATE TABLE millrace.job_completed (
   completed_at timestamptz NOT NULL DEFAULT now(),
   duration_ms  integer
 );
-CREATE INDEX job_completed_at_idx ON millrace.job_completed (completed_at);
+-- completed_at only grows, so a BRIN index serves the time-window queries at almost no write cost.
+CREATE INDEX job_completed_at_idx ON millrace.job_completed USING brin (completed_at);
 
 -- Attempts that did not end the job (failed then retried, or lost with a dead worker).
 CREATE TABLE millrace.job_attempts (

@@ -52,8 +52,35 @@ export function openPostgres(options: PostgresOptions): Driver {
   }
 
   async function query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    const res = await pool.query(sql, params as unknown[]);
-    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    try {
+      const res = await pool.query(sql, params as unknown[]);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    } catch (err) {
+      throw asConnectionError(err);
+    }
+  }
+
+  /**
+   * A client checked out of the pool has no error listener of the pool's: a connection lost while
+   * it is out (mid-transaction, mid-migration) would be an unhandled 'error' event and crash the
+   * host. This listens while it is out and destroys it on release if it broke.
+   */
+  async function checkOut(): Promise<{ client: pg.PoolClient; release: () => void }> {
+    const client = await pool.connect().catch((err) => {
+      throw asConnectionError(err);
+    });
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release() {
+        client.off('error', onError);
+        client.release(broken);
+      },
+    };
   }
 
   return {
@@ -61,7 +88,7 @@ export function openPostgres(options: PostgresOptions): Driver {
     query,
 
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const { client, release } = await checkOut();
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -75,9 +102,9 @@ export function openPostgres(options: PostgresOptions): Driver {
         return value;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
-        throw err;
+        throw asConnectionError(err);
       } finally {
-        client.release();
+        release();
       }
     },
 
@@ -104,11 +131,11 @@ export function openPostgres(options: PostgresOptions): Driver {
     },
 
     async notify(channel: string, payload: string): Promise<void> {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      await query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
 
     async withExclusiveSession(fn) {
-      const client = await pool.connect();
+      const { client, release } = await checkOut();
       try {
         return await fn({
           async query<R>(sql: string, params?: unknown[]) {
@@ -120,7 +147,7 @@ export function openPostgres(options: PostgresOptions): Driver {
           },
         });
       } finally {
-        client.release();
+        release();
       }
     },
 
@@ -138,4 +165,24 @@ export function openPostgres(options: PostgresOptions): Driver {
 /** Channel names come from our own code, but quote them anyway: LISTEN takes no parameters. */
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * The server went away (restart, failover, pg_terminate_backend) or the network dropped: a
+ * DatabaseError the caller can recognise (`code: 'database_error'`), the driver's error as `cause`.
+ * SQL errors (constraint violations and the like) pass through unchanged.
+ */
+function asConnectionError(err: unknown): unknown {
+  if (err instanceof DatabaseError) return err;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const lost =
+    code.startsWith('08') || // connection exception
+    code.startsWith('57P0') || // admin shutdown, crash shutdown, cannot connect now
+    LOST_CONNECTION_CODES.has(code) ||
+    message.startsWith('Connection terminated');
+  return lost ? new DatabaseError(`database connection lost: ${message}`, { cause: err }) : err;
 }

@@ -19,10 +19,11 @@ decided AS MATERIALIZED (
   SELECT i.id, i.status, i.result, i.error, i.duration_ms, q.attempt, q.worker,
          coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at,
          (i.status = 'failure' AND coalesce(i.retryable, true) AND NOT q.cancel_requested
-          AND q.attempt - q.lost_attempts < j.max_attempts) AS retry
+          AND q.attempt - q.lost_attempts < q.max_attempts) AS retry
   FROM input i
   JOIN millrace.job_queue q ON q.id = i.id AND q.claim_token = i.token AND q.running
-  JOIN millrace.jobs j ON j.id = i.id
+  -- probe the primary key with the ids: a plan built on stale statistics must never scan the queue once per input row
+  WHERE q.id = ANY (ARRAY(SELECT id FROM input))
   FOR UPDATE OF q
 ),
 requeued AS (

@@ -10,7 +10,7 @@ WITH held AS (
 pinged AS (
   UPDATE millrace.job_queue q SET last_ping = now()
   FROM held h
-  WHERE q.id = h.id AND q.claim_token = h.token AND q.running
+  WHERE q.id = h.id AND q.claim_token = h.token AND q.running AND q.id = ANY (ARRAY(SELECT id FROM held))
   RETURNING q.id, q.cancel_requested
 ),
 worker_row AS (

@@ -8,13 +8,12 @@ export const REAP_ZOMBIES = `
 WITH stale AS MATERIALIZED (
   SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
          (NOT q.cancel_requested
-          AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < j.max_attempts)) AS requeue,
+          AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
          jsonb_build_object(
            'name', 'WorkerLostError', 'reason', 'worker_lost',
            'message', format('worker %s stopped heartbeating (last ping %s ago)', q.worker,
                              date_trunc('second', now() - q.last_ping))) AS error
   FROM millrace.job_queue q
-  JOIN millrace.jobs j ON j.id = q.id
   WHERE q.running AND q.last_ping < now() - make_interval(secs => $1::float8 / 1000)
   FOR UPDATE OF q SKIP LOCKED
 ),

@@ -32,6 +32,7 @@ WITH released AS (
       attempt = q.attempt - 1
   FROM json_to_recordset($1::json) AS t(id bigint, token bigint)
   WHERE q.id = t.id AND q.claim_token = t.token AND q.running
+    AND q.id = ANY (ARRAY(SELECT (e ->> 'id')::bigint FROM json_array_elements($1::json) e))
   RETURNING q.id, q.tag
 )
 SELECT r.id::text AS id, (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n

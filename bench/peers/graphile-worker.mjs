@@ -1,0 +1,53 @@
+// graphile-worker 0.18 with its batching on: a local queue of 500 locked jobs, completions and
+// failures batched on the next tick (completeJobBatchDelay/failJobBatchDelay 0), bulk add via addJobs.
+import { Logger, makeWorkerUtils, run as runWorker } from 'graphile-worker';
+import { createBenchDatabase, serverUrl } from '../lib/database.mjs';
+import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
+
+export const name = 'graphile-worker';
+export const options = {
+  localQueue: { size: 500 },
+  completeJobBatchDelay: 0,
+  failJobBatchDelay: 0,
+  pollInterval: 1000,
+};
+
+const silent = new Logger(() => () => {});
+
+export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = serverUrl(), quick = false } = {}) {
+  return guarded(name, async () => {
+    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
+    const database = await createBenchDatabase('gw', url);
+    let runner;
+    let utils;
+    try {
+      runner = await runWorker({
+        connectionString: database.url,
+        concurrency,
+        noHandleSignals: true,
+        pollInterval: options.pollInterval,
+        logger: silent,
+        taskList: { bench: (payload) => tracker.run(payload.t) },
+        preset: {
+          worker: {
+            localQueue: options.localQueue,
+            completeJobBatchDelay: options.completeJobBatchDelay,
+            failJobBatchDelay: options.failJobBatchDelay,
+          },
+        },
+      });
+      utils = await makeWorkerUtils({ connectionString: database.url, logger: silent });
+      for (const ids of chunks(jobs)) {
+        const t = tracker.stamp();
+        await utils.addJobs(ids.map((i) => ({ identifier: 'bench', payload: { i, t } })));
+      }
+      await tracker.done;
+      return { ...tracker.result(), quick };
+    } finally {
+      tracker.cancel();
+      await utils?.release().catch(() => {});
+      await runner?.stop().catch(() => {});
+      await database.drop();
+    }
+  });
+}

@@ -1,0 +1,102 @@
+// What every peer module shares: the work a job does, enqueue→start latency tracking, and the
+// result shape { jobsPerSec, p50LatencyMs, p99LatencyMs } (or { error }).
+import { percentile, round } from '../lib/stats.mjs';
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across the process. */
+export const now = () => performance.timeOrigin + performance.now();
+
+const spin = (ms) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+};
+
+/** The job bodies the peers are compared on. */
+export const WORK = {
+  noop: async () => {},
+  cpu1ms: async () => spin(1),
+  sleep100ms: () => new Promise((resolve) => setTimeout(resolve, 100)),
+};
+
+/** Jobs are enqueued in bulk chunks of this size, each chunk stamped when it is built. */
+export const ENQUEUE_CHUNK = 1000;
+
+export function workFor(name) {
+  const fn = WORK[name ?? 'noop'];
+  if (!fn) throw new Error(`unknown work '${name}' (expected ${Object.keys(WORK).join(', ')})`);
+  return fn;
+}
+
+/** The chunks to enqueue: arrays of payloads `{ i, t }` (t = enqueue time, set by `stamp`). */
+export function* chunks(jobs, size = ENQUEUE_CHUNK) {
+  for (let i = 0; i < jobs; i += size) yield Array.from({ length: Math.min(size, jobs - i) }, (_, k) => i + k);
+}
+
+/**
+ * Counts started and finished jobs; `done` resolves when `jobs` have finished and rejects after
+ * `timeoutMs` (a stuck peer becomes an error, not a hang).
+ */
+export function createTracker(jobs, work, timeoutMs) {
+  const latencies = new Float64Array(jobs);
+  let started = 0;
+  let finished = 0;
+  let firstEnqueue = null;
+  let lastFinish = null;
+  let resolve;
+  let reject;
+  const done = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const timer = setTimeout(
+    () => reject(new Error(`timed out after ${timeoutMs} ms: ${finished} of ${jobs} jobs finished`)),
+    timeoutMs,
+  );
+  const tracker = {
+    done,
+    /** Stamps a chunk's enqueue time; the first stamp starts the throughput clock. */
+    stamp() {
+      const t = now();
+      firstEnqueue ??= t;
+      return t;
+    },
+    /** Call from the handler with the payload's enqueue time; runs the work. */
+    async run(enqueuedAt) {
+      if (started < jobs) latencies[started] = now() - enqueuedAt;
+      started++;
+      await work();
+      finished++;
+      if (finished === jobs) {
+        lastFinish = now();
+        clearTimeout(timer);
+        resolve();
+      }
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+    result() {
+      const ms = lastFinish - firstEnqueue;
+      return {
+        jobsPerSec: round((jobs / ms) * 1000),
+        p50LatencyMs: round(percentile(latencies, 50), 2),
+        p99LatencyMs: round(percentile(latencies, 99), 2),
+      };
+    },
+  };
+  return tracker;
+}
+
+/** A generous bound on how long a run may take before it counts as failed. */
+export function timeoutFor({ jobs, concurrency, work }) {
+  const perJob = { noop: 5, cpu1ms: 6, sleep100ms: 100 }[work] ?? 100;
+  return 60_000 + Math.ceil((jobs * perJob) / Math.max(1, concurrency)) * 3;
+}
+
+/** Wraps a peer body: any failure becomes `{ error }`, never a throw. */
+export async function guarded(name, body) {
+  try {
+    return await body();
+  } catch (err) {
+    return { error: `${name}: ${err?.message ?? String(err)}` };
+  }
+}

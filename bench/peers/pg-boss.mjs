@@ -1,0 +1,49 @@
+// pg-boss 12, batched: bulk `insert`, `work` fetching `batchSize` jobs per round trip (completed
+// together when the batch handler resolves), LISTEN/NOTIFY wake-ups and burst fetching while
+// batches come back full.
+import { PgBoss } from 'pg-boss';
+import { createBenchDatabase, serverUrl } from '../lib/database.mjs';
+import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
+
+export const name = 'pg-boss';
+const QUEUE = 'bench';
+
+/** Two fetch loops, each holding half the concurrency as one batch (at least 1 job each). */
+export function workOptions(concurrency) {
+  const localConcurrency = concurrency >= 2 ? 2 : 1;
+  return {
+    batchSize: Math.max(1, Math.ceil(concurrency / localConcurrency)),
+    localConcurrency,
+    pollingIntervalSeconds: 0.5,
+    burstWhenBatchFull: true,
+  };
+}
+
+export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = serverUrl(), quick = false } = {}) {
+  return guarded(name, async () => {
+    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
+    const database = await createBenchDatabase('pgboss', url);
+    const errors = [];
+    let boss;
+    try {
+      boss = new PgBoss({ connectionString: database.url, useListenNotify: true, max: 10 });
+      boss.on('error', (err) => errors.push(err));
+      await boss.start();
+      await boss.createQueue(QUEUE, { notify: true });
+      await boss.work(QUEUE, workOptions(concurrency), (batch) =>
+        Promise.all(batch.map((job) => tracker.run(job.data.t))),
+      );
+      for (const ids of chunks(jobs)) {
+        const t = tracker.stamp();
+        await boss.insert(QUEUE, ids.map((i) => ({ data: { i, t } })));
+      }
+      await tracker.done;
+      if (errors.length) throw errors[0];
+      return { ...tracker.result(), quick };
+    } finally {
+      tracker.cancel();
+      await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => {});
+      await database.drop();
+    }
+  });
+}

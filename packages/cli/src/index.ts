@@ -1,1 +1,3 @@
-export {};
+export { CliError } from './errors';
+export { type Io, processIo } from './io';
+export { buildProgram } from './program';

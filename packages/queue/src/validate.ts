@@ -42,6 +42,12 @@ export function validatePush(
   if (scheduledFor instanceof Date && Number.isNaN(scheduledFor.getTime())) {
     throw new InvalidJobOptionsError('scheduledFor: invalid date');
   }
+  // PostgreSQL has no year 0 and cannot parse the signed six-digit years toISOString() gives
+  // outside 0001–9999: refuse them here rather than fail in SQL with an untyped error.
+  const year = scheduledFor === undefined ? 1 : new Date(scheduledFor).getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw new InvalidJobOptionsError('scheduledFor: the year must be between 1 and 9999');
+  }
   return { path: path as string, argsJson, options: parsed.data };
 }
 
@@ -63,8 +69,14 @@ export function validateArgs(args: unknown, maxArgsBytes: number): string {
   // PostgreSQL's jsonb refuses the NUL character; refuse it here with a clear message instead.
   if (json.includes('\\u0000'))
     throw new InvalidArgsError('args may not contain the NUL character (\\u0000)');
+  // JSON.stringify escapes a lone UTF-16 surrogate as \udXXX; jsonb refuses it.
+  if (LONE_SURROGATE.test(json))
+    throw new InvalidArgsError('args may not contain unpaired UTF-16 surrogates (malformed Unicode text)');
   return json;
 }
+
+/** An escaped surrogate (\\ud800–\\udfff) preceded by an even number of backslashes, i.e. a real escape. */
+const LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
 const jobIdSchema = z.string().regex(/^[1-9][0-9]{0,18}$/);
 

@@ -1,0 +1,219 @@
+// One chaos run: workers in their own processes drain jobs through a faulty TCP proxy while the
+// driver kills workers, terminates every database connection, cuts the network and adds latency.
+// Returns the figures; `run.mjs` prints them.
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '@millrace/db';
+import { Queue } from '@millrace/queue';
+import { Settings } from '@millrace/settings';
+import { killRecoveryTimes, startKillingWorkers } from './faults/kill-workers.mjs';
+import { latencySpike, networkOutage } from './faults/network.mjs';
+import { terminateBackends } from './faults/terminate-backends.mjs';
+import { checkInvariants, throughputProfile } from './invariants.mjs';
+import { startPusher } from './pusher.mjs';
+import { DEDICATED_GROUP, deployChaosScripts, GENERIC_GROUP } from './scripts.mjs';
+import { startTcpProxy } from './tcp-proxy.mjs';
+import { createWorkerPool } from './worker-pool.mjs';
+
+export const ADMIN_URL = process.env.MILLRACE_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+export const PRESETS = {
+  quick: { jobs: 20_000, generic: 2, dedicated: 2, concurrency: 16, killEveryMs: 1_500, outageMs: 1_500, latencyMs: 250, latencyForMs: 2_000, timeoutMs: 150_000, coldEvery: 1_000, maxMs: 3 },
+  full: { jobs: 100_000, generic: 3, dedicated: 2, concurrency: 32, killEveryMs: 3_000, outageMs: 1_500, latencyMs: 300, latencyForMs: 5_000, timeoutMs: 1_800_000, coldEvery: 5_000, maxMs: 3 },
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * @param {typeof PRESETS.quick & { keep?: boolean, log?: (line: string) => void }} cfg
+ */
+export async function runChaos(cfg) {
+  const log = cfg.log ?? (() => {});
+  const started = Date.now();
+  const database = `millrace_chaos_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = await openDb({ url: ADMIN_URL, migrate: false, poolSize: 2 });
+  await admin.query(`CREATE DATABASE ${database}`);
+  const directUrl = withDatabase(ADMIN_URL, database);
+  const db = await openDb({ url: directUrl, poolSize: 4 });
+  const settings = new Settings(db);
+  await deployChaosScripts(settings, { concurrency: cfg.concurrency });
+
+  const target = new URL(ADMIN_URL);
+  const proxy = await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port || 5432) });
+  const proxiedUrl = proxy.url(directUrl);
+  const logFile = join(tmpdir(), `${database}.workers.log`);
+  const pool = createWorkerPool({ url: proxiedUrl, logFile, concurrency: cfg.concurrency });
+  log(`database ${database}; worker logs in ${logFile}`);
+  await Promise.all([
+    ...Array.from({ length: cfg.generic }, () => pool.spawn(GENERIC_GROUP)),
+    ...Array.from({ length: cfg.dedicated }, () => pool.spawn(DEDICATED_GROUP)),
+  ]);
+  log(`${pool.live.size} workers ready`);
+
+  const producerDb = await openDb({ url: proxiedUrl, migrate: false, poolSize: 2 });
+  const producerQueue = new Queue(producerDb, { settings: new Settings(producerDb) });
+
+  // The monitor reads over a direct connection: its samples time the recoveries.
+  const samples = [];
+  let completed = 0;
+  let monitorErrors = 0;
+  let monitoring = true;
+  const monitor = (async () => {
+    while (monitoring) {
+      try {
+        const { rows } = await db.query('SELECT count(*)::int AS n FROM millrace.job_completed');
+        completed = rows[0].n;
+        samples.push({ t: Date.now(), n: completed });
+      } catch {
+        monitorErrors++;
+      }
+      await sleep(100);
+    }
+  })();
+
+  const events = [];
+  const onEvent = (e) => {
+    const at = Date.now();
+    events.push({ ...e, at });
+    log(`+${((at - started) / 1000).toFixed(1)}s ${e.fault}${e.worker ? ` ${e.worker}` : ''}${e.error ? ` ERROR ${e.error}` : ''}`);
+  };
+
+  const runStart = Date.now();
+  const pusher = startPusher({
+    queue: producerQueue,
+    check: db,
+    total: cfg.jobs,
+    batch: Math.min(500, Math.max(50, Math.floor(cfg.jobs / 100))),
+    maxBacklog: Math.max(2_000, cfg.concurrency * (cfg.generic + cfg.dedicated) * 20),
+    completed: () => completed,
+    coldEvery: cfg.coldEvery,
+    maxMs: cfg.maxMs,
+  });
+  const killer = startKillingWorkers({ pool, db, everyMs: cfg.killEveryMs, onEvent });
+
+  // Connection faults fire at fixed points of progress, so every run gets each of them once.
+  const recoveries = [];
+  const scheduled = [
+    {
+      at: 0.25,
+      fire: async () => {
+        const n = await terminateBackends(admin, database);
+        onEvent({ fault: 'terminate_backends', connections: n });
+        return Date.now();
+      },
+      name: 'pg_terminate_backend (all connections)',
+    },
+    {
+      at: 0.45,
+      fire: async () => {
+        const { dropped, endsAt } = networkOutage(proxy, cfg.outageMs);
+        onEvent({ fault: 'network_outage', connections: dropped, ms: cfg.outageMs });
+        await sleep(Math.max(0, endsAt - Date.now()));
+        return Date.now();
+      },
+      name: `network outage ${cfg.outageMs} ms (proxy cuts and refuses)`,
+    },
+    {
+      at: 0.65,
+      fire: async () => {
+        onEvent({ fault: 'latency_spike', ms: cfg.latencyMs, forMs: cfg.latencyForMs });
+        await latencySpike(proxy, cfg.latencyMs, cfg.latencyForMs);
+        return Date.now();
+      },
+      name: `latency spike +${cfg.latencyMs} ms each way for ${cfg.latencyForMs} ms`,
+    },
+    {
+      at: 0.8,
+      fire: async () => {
+        const dropped = proxy.cut();
+        onEvent({ fault: 'connection_cut', connections: dropped });
+        return Date.now();
+      },
+      name: 'connection cut (no outage)',
+    },
+  ];
+  const deadline = started + cfg.timeoutMs;
+  let timedOut = false;
+  for (;;) {
+    for (const s of scheduled) {
+      if (s.firedAt || completed < s.at * cfg.jobs) continue;
+      s.firedAt = Date.now();
+      s.countAtFault = completed;
+      s.endedAt = await s.fire();
+      recoveries.push(s);
+    }
+    const queued = await db
+      .query('SELECT count(*)::int AS n FROM millrace.job_queue')
+      .then((r) => r.rows[0].n)
+      .catch(() => -1);
+    if (pusher.pushed >= cfg.jobs && queued === 0 && completed >= pusher.acknowledged.length) break;
+    if (Date.now() > deadline) {
+      timedOut = true;
+      break;
+    }
+    await sleep(200);
+  }
+  const drainedAt = Date.now();
+  await killer.stop();
+  await pusher.stop();
+  const exitCodes = await pool.stopAll();
+  monitoring = false;
+  await monitor;
+
+  for (const s of recoveries) {
+    // recovered: the first sample after the fault ended that shows more completed jobs than at its end
+    const atEnd = [...samples].reverse().find((x) => x.t <= s.endedAt)?.n ?? s.countAtFault;
+    const next = samples.find((x) => x.t > s.endedAt && x.n > atEnd);
+    s.recoverMs = next ? next.t - s.firedAt : null;
+  }
+  const killTimes = await killRecoveryTimes(db, killer.kills);
+  const invariants = await checkInvariants(db, {
+    acknowledged: pusher.acknowledged,
+    killedWorkers: killer.kills.map((k) => k.worker),
+  });
+  const throughput = await throughputProfile(db);
+
+  await producerDb.close().catch(() => {});
+  await proxy.close();
+  await db.close();
+  if (!cfg.keep) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.close();
+
+  const drainSeconds = (drainedAt - runStart) / 1000;
+  return {
+    config: cfg,
+    database: cfg.keep ? database : null,
+    logFile,
+    timedOut,
+    ok: invariants.ok && !timedOut,
+    seconds: (Date.now() - started) / 1000,
+    drainSeconds,
+    jobsPerSecond: invariants.completed / drainSeconds,
+    throughput,
+    pushes: {
+      acknowledged: pusher.acknowledged.length,
+      errors: pusher.errors.length,
+      errorMessages: [...new Set(pusher.errors.map((e) => `${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`))],
+      retried: pusher.retries,
+      committedDespiteError: pusher.committedDespiteError,
+    },
+    faults: {
+      killedWorkers: killer.kills.length,
+      killHeldJobs: killer.kills.reduce((a, k) => a + k.heldJobs.length, 0),
+      killRecoveryMs: killTimes,
+      connectionFaults: recoveries.map((s) => ({ name: s.name, recoverMs: s.recoverMs })),
+      proxy: { ...proxy.stats },
+    },
+    workerExitCodes: exitCodes,
+    monitorErrors,
+    invariants,
+    events,
+  };
+}
+
+function withDatabase(url, database) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

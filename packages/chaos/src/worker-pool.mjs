@@ -1,0 +1,76 @@
+// Chaos workers as child processes: spawn, replace, SIGKILL, stop gracefully.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const WORKER_PROCESS = fileURLToPath(new URL('./worker-process.mjs', import.meta.url));
+
+/**
+ * @param {{ url: string, logFile: string, concurrency?: number, env?: Record<string, string> }} options
+ */
+export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  /** @type {Map<string, { name: string, group: string, child: import('node:child_process').ChildProcess, exited: Promise<number|null> }>} */
+  const live = new Map();
+  const killed = [];
+  let seq = 0;
+
+  async function spawnWorker(group) {
+    const name = `${group}-${++seq}`;
+    const child = spawn(process.execPath, [WORKER_PROCESS], {
+      env: {
+        ...process.env,
+        ...env,
+        DATABASE_URL: url,
+        MILLRACE_GROUP: group,
+        MILLRACE_WORKER_NAME: name,
+        ...(concurrency ? { CHAOS_CONCURRENCY: String(concurrency) } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr.on('data', (d) => log.write(d));
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+    const ready = new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d.toString();
+        log.write(`[${name}] ${d}`);
+        if (out.includes('ready')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`worker ${name} exited before ready (${code})`)));
+    });
+    const entry = { name, group, child, exited };
+    live.set(name, entry);
+    void exited.then(() => live.delete(name));
+    await ready;
+    return entry;
+  }
+
+  return {
+    live,
+    killed,
+    spawn: spawnWorker,
+    /** SIGKILLs a random live worker (optionally of one group) and returns it. */
+    async killRandom(group) {
+      const candidates = [...live.values()].filter((w) => !group || w.group === group);
+      if (candidates.length === 0) return null;
+      const victim = candidates[Math.floor(Math.random() * candidates.length)];
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      killed.push(victim.name);
+      return victim;
+    },
+    /** SIGTERM: each worker finishes its in-flight jobs, then exits. */
+    async stopAll() {
+      const all = [...live.values()];
+      for (const w of all) w.child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        for (const w of all) w.child.kill('SIGKILL');
+      }, 30_000);
+      const codes = await Promise.all(all.map((w) => w.exited));
+      clearTimeout(timer);
+      await new Promise((r) => log.end(r));
+      return codes;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { DatabaseError, type Db, MigrationError, openDb } from '@millrace/db';
+import { CliError } from './errors';
+import type { Io } from './io';
+
+export interface DbFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+export const DEFAULT_DATA_DIR = '.millrace';
+
+/** Where a command's database is, for messages; a URL's password never reaches the terminal. */
+export function describeDb(flags: DbFlags, io: Io): string {
+  const url = flags.databaseUrl ?? io.env.DATABASE_URL;
+  if (url) {
+    try {
+      const u = new URL(url);
+      if (u.password) u.password = '***';
+      return u.toString();
+    } catch {
+      return 'the DATABASE_URL given';
+    }
+  }
+  return `embedded PGlite in ${resolve(io.cwd, flags.dataDir ?? DEFAULT_DATA_DIR)}`;
+}
+
+/**
+ * Opens (and migrates) the database a command works on: --database-url, else DATABASE_URL, else
+ * embedded PGlite in --data-dir (default ./.millrace). A PGlite directory is for one process at a time.
+ */
+export async function openCommandDb(flags: DbFlags, io: Io): Promise<Db> {
+  const url = flags.databaseUrl ?? io.env.DATABASE_URL;
+  try {
+    return url
+      ? await openDb({ url })
+      : await openDb({ dataDir: resolve(io.cwd, flags.dataDir ?? DEFAULT_DATA_DIR) });
+  } catch (err) {
+    if (err instanceof MigrationError) throw err;
+    const detail = err instanceof DatabaseError || err instanceof Error ? err.message : String(err);
+    throw new CliError(
+      'database_unreachable',
+      `cannot open the database (${describeDb(flags, io)}): ${detail}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}

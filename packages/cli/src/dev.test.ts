@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import type { Io } from './io';
+import { buildProgram } from './program';
+
+const dir = mkdtempSync(join(tmpdir(), 'millrace-dev-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `millrace dev` on embedded PGlite; while it runs, `whileRunning` gets its URL, then it stops. */
+async function dev(whileRunning: (url: string) => Promise<void>): Promise<string[]> {
+  const out: string[] = [];
+  const io: Io = {
+    out: (line) => out.push(line),
+    err: (line) => out.push(line),
+    env: {},
+    cwd: dir,
+    untilStopped: async () => {
+      const line = out.find((l) => l.includes('running at')) ?? '';
+      await whileRunning(/(http:\/\/\S+)/.exec(line)?.[1] ?? '');
+    },
+  };
+  await buildProgram(io).parseAsync(['dev', '--port', '0', '--no-dedicated'], { from: 'user' });
+  return out;
+}
+
+it('runs server, UI and a worker with the examples on PGlite, and stops cleanly', async () => {
+  const out = await dev(async (url) => {
+    const res = await fetch(`${url}/api/run/f/examples/hello?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada' }),
+    });
+    expect(await res.json()).toEqual({ greeting: 'Hello, Ada!' });
+    const health = await (await fetch(`${url}/api/health`)).json();
+    expect(health).toMatchObject({ ok: true, db: 'pglite' });
+  });
+  expect(out).toContain('deployed 5 example scripts');
+  expect(out.at(-1)).toBe('stopped');
+
+  // a second start on the same data dir keeps what is deployed
+  const again = await dev(async () => {});
+  expect(again.some((l) => l.includes('deployed 5'))).toBe(false);
+});

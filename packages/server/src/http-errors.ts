@@ -1,0 +1,68 @@
+import { MillraceError } from '@millrace/db';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from './errors';
+
+/** One place that turns any thrown value into the API's `{ error: { code, message, details? } }`. */
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+// Core packages use lower-snake codes; the HTTP contract uses upper-snake ones with a status each.
+const CORE_CODES: Record<string, { status: number; code: string }> = {
+  invalid_path: { status: 400, code: 'INVALID_PATH' },
+  invalid_args: { status: 400, code: 'INVALID_ARGS' },
+  invalid_settings: { status: 400, code: 'INVALID_SETTINGS' },
+  invalid_worker_group: { status: 400, code: 'INVALID_WORKER_GROUP' },
+  invalid_script: { status: 400, code: 'INVALID_SCRIPT' },
+  invalid_job_options: { status: 400, code: 'VALIDATION' },
+  script_not_found: { status: 404, code: 'SCRIPT_NOT_FOUND' },
+  job_not_found: { status: 404, code: 'JOB_NOT_FOUND' },
+  worker_group_not_found: { status: 404, code: 'WORKER_GROUP_NOT_FOUND' },
+  args_too_large: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  wait_timeout: { status: 504, code: 'WAIT_TIMEOUT' },
+  database_error: { status: 503, code: 'DATABASE_UNAVAILABLE' },
+};
+
+// fastify's own errors for malformed requests (never a 500 for bad input).
+const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'VALIDATION' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'VALIDATION' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'VALIDATION' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'VALIDATION' },
+};
+
+export function mapError(err: unknown): Mapped {
+  if (err instanceof HttpError) {
+    return { status: err.status, code: err.code, message: err.message, details: err.details };
+  }
+  if (err instanceof MillraceError) {
+    const known = CORE_CODES[err.code];
+    if (known) {
+      const issues = (err as { issues?: unknown }).issues;
+      return { ...known, message: err.message, details: issues ? { issues } : undefined };
+    }
+  }
+  const fe = err as Partial<FastifyError>;
+  if (typeof fe.code === 'string' && FASTIFY_CODES[fe.code]) {
+    return { ...FASTIFY_CODES[fe.code], message: fe.message ?? 'bad request' };
+  }
+  // Body parse errors (bad JSON) carry a 4xx statusCode without one of the codes above.
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, code: 'VALIDATION', message: fe.message ?? 'bad request' };
+  }
+  return { status: 500, code: 'INTERNAL', message: 'internal server error' };
+}
+
+export function sendError(reply: FastifyReply, err: unknown, request?: FastifyRequest) {
+  const mapped = mapError(err);
+  // Only bugs are logged with their stack; the client gets a generic message for them.
+  if (mapped.status >= 500 && mapped.code !== 'JOB_FAILED') request?.log.error({ err }, 'request failed');
+  const error: Record<string, unknown> = { code: mapped.code, message: mapped.message };
+  if (mapped.details !== undefined) error.details = mapped.details;
+  return reply.status(mapped.status).type('application/json; charset=utf-8').send({ error });
+}

@@ -1,0 +1,52 @@
+import { ScriptNotFoundError } from '@millrace/settings';
+import type { FastifyInstance } from 'fastify';
+import { type ServerContext, wildcardPath } from '../context';
+import { HttpError } from '../errors';
+import { deployBody, parse, scriptQuery, scriptSettingsBody } from '../schemas';
+import { scriptJson, versionJson } from '../serialize';
+
+/** Scripts: deploy, list, get (a version), version history, settings. */
+export function registerScriptRoutes(app: FastifyInstance, { settings }: ServerContext): void {
+  app.get('/api/scripts', async () => {
+    const scripts = await settings.listScripts();
+    scripts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { scripts: scripts.map(scriptJson) };
+  });
+
+  app.post('/api/scripts', async (request, reply) => {
+    const body = parse(deployBody, request.body, 'deploy body');
+    const deployed = await settings.deployScript(body);
+    return reply
+      .status(deployed.created ? 201 : 200)
+      .send({ path: deployed.path, hash: deployed.hash, version: deployed.version });
+  });
+
+  app.get('/api/scripts/*', async (request) => {
+    const path = wildcardPath(request.params);
+    const { version } = parse(scriptQuery, request.query, 'query');
+    try {
+      return scriptJson(await settings.getScript(path, { version }));
+    } catch (err) {
+      if (version === undefined || !(err instanceof ScriptNotFoundError)) throw err;
+      await settings.getScript(path); // the script itself missing stays SCRIPT_NOT_FOUND
+      throw new HttpError(404, 'SCRIPT_VERSION_NOT_FOUND', `script ${path} has no version ${version}`);
+    }
+  });
+
+  app.get('/api/script-versions/*', async (request) => {
+    const versions = await settings.listVersions(wildcardPath(request.params));
+    return { versions: versions.map(versionJson) };
+  });
+
+  app.get('/api/script-settings/*', async (request) => {
+    const script = await settings.getScript(wildcardPath(request.params));
+    return { path: script.path, settings: script.settings, resolvedTag: script.resolvedTag };
+  });
+
+  app.put('/api/script-settings/*', async (request) => {
+    const path = wildcardPath(request.params);
+    const patch = parse(scriptSettingsBody, request.body ?? {}, 'settings');
+    const result = await settings.setScriptSettings(path, patch);
+    return { path, settings: result.settings, resolvedTag: result.resolvedTag };
+  });
+}

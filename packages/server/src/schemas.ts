@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { HttpError } from './errors';
+
+// One schema per request shape (docs/http-api.md). The core packages validate values (paths, args,
+// ranges) again with their own typed errors; these catch shape problems and unknown fields first.
+
+const JOB_STATUSES = ['queued', 'running', 'success', 'failure', 'canceled'] as const;
+
+export const deployBody = z
+  .object({
+    path: z.string(),
+    content: z.string(),
+    language: z.enum(['typescript', 'javascript', 'python']).optional(),
+  })
+  .strict();
+
+export const scriptSettingsBody = z
+  .object({
+    dedicated: z.boolean().optional(),
+    tag: z.string().nullable().optional(),
+    timeoutMs: z.number().nullable().optional(),
+    maxAttempts: z.number().optional(),
+    priority: z.number().optional(),
+  })
+  .strict();
+
+export const workerGroupBody = z
+  .object({
+    tags: z.array(z.string()).optional(),
+    dedicatedWorker: z.string().nullable().optional(),
+    concurrency: z.number().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    initScript: z.string().nullable().optional(),
+  })
+  .strict();
+
+const jobInput = z
+  .object({
+    path: z.string(),
+    // any JSON value: the queue refuses non-objects with INVALID_ARGS, the code clients expect
+    args: z.unknown().optional(),
+    tag: z.string().optional(),
+    priority: z.number().optional(),
+    scheduledFor: z.string().optional(),
+    timeoutMs: z.number().nullable().optional(),
+    maxAttempts: z.number().optional(),
+  })
+  .strict();
+export type JobInput = z.infer<typeof jobInput>;
+
+export const pushBody = z.union([z.object({ jobs: z.array(jobInput).min(1).max(1000) }).strict(), jobInput]);
+
+export const rerunBody = z.object({ args: z.unknown().optional() }).strict().optional();
+
+const intString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, 'an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+export const listJobsQuery = z
+  .object({
+    status: z
+      .string()
+      .transform((s) => s.split(',').filter(Boolean))
+      .pipe(z.array(z.enum(JOB_STATUSES)))
+      .optional(),
+    path: z.string().optional(),
+    tag: z.string().optional(),
+    worker: z.string().optional(),
+    limit: intString(1, 500).optional(),
+    before: z.string().optional(),
+  })
+  .strict();
+
+export const scriptQuery = z.object({ version: intString(1, 2 ** 31 - 1).optional() }).strict();
+
+export const workersQuery = z.object({ group: z.string().optional() }).strict();
+
+export const throughputQuery = z
+  .object({ minutes: intString(1, 60).optional(), bucketSeconds: intString(1, 300).optional() })
+  .strict();
+
+export const runQuery = z
+  .object({
+    wait: z.enum(['true', 'false', '1', '0']).optional(),
+    full: z.enum(['true', 'false', '1', '0']).optional(),
+    timeoutMs: intString(1, 600_000).optional(),
+    tag: z.string().optional(),
+    priority: intString(-1000, 1000).optional(),
+  })
+  .strict();
+
+export const streamQuery = z.object({ after: intString(0, Number.MAX_SAFE_INTEGER).optional() }).strict();
+
+/** Parses `value` or throws `400 VALIDATION` with the zod issues as details. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  throw new HttpError(400, 'VALIDATION', `invalid ${what}: ${summary}`, { issues });
+}
+
+export const isTrue = (v: string | undefined) => v === 'true' || v === '1';

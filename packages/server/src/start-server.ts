@@ -1,0 +1,26 @@
+import { createServer } from './create-server';
+import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './options';
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8787 */
+  url: string;
+  port: number;
+  /** stops listening, ends open log streams; the db stays open (it is the caller's) */
+  close(): Promise<void>;
+}
+
+/** Creates the server and listens on `host:port` (refusing a non-loopback host without a token). */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const app = await createServer({ ...options, host });
+  try {
+    await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, port, close: () => app.close() };
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from './errors';
+import { sendError } from './http-errors';
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Millrace</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
+<h1>Millrace</h1>
+<p>The API is running, but the web UI is not built.</p>
+<p>Build it with <code>cd packages/ui &amp;&amp; npx vite build</code> (or set <code>MILLRACE_UI_DIR</code>) and restart.</p>
+</body></html>
+`;
+
+const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+const isMetrics = (url: string) => url === '/metrics' || url.startsWith('/metrics?');
+
+/**
+ * The UI's static build at `/`: index.html never cached, content-hashed `/assets/*` cached forever.
+ * Unknown GETs that accept HTML get index.html (a safety net, the UI routes with `#/`); unknown
+ * /api routes get the JSON 404 and never HTML.
+ */
+export async function registerStaticUi(app: FastifyInstance, uiDir: string | null): Promise<void> {
+  const built = uiDir !== null && existsSync(join(uiDir, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: uiDir,
+      prefix: '/',
+      cacheControl: false,
+      setHeaders(reply, path) {
+        if (path.endsWith('index.html')) reply.header('Cache-Control', 'no-cache');
+        else if (path.includes('/assets/'))
+          reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+      },
+    });
+  } else {
+    app.get('/', async (_request, reply) => notBuilt(reply));
+  }
+
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.url;
+    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    if (request.method === 'GET' && wantsHtml && !isApi(url) && !isMetrics(url)) {
+      if (!built) return notBuilt(reply);
+      reply.header('Cache-Control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
+    return sendError(
+      reply,
+      new HttpError(404, 'NOT_FOUND', `no route ${request.method} ${url.split('?')[0]}`),
+    );
+  });
+}
+
+function notBuilt(reply: FastifyReply) {
+  return reply
+    .status(200)
+    .header('Cache-Control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(NOT_BUILT_PAGE);
+}

@@ -1,0 +1,32 @@
+// Takes the README's screenshots of the three pages from a running `millrace dev`.
+//   node packages/cli/dist/bin.js dev --port 8799 &   then   node scripts/docs-screenshots.mjs http://127.0.0.1:8799
+// Runs f/examples/send_email 100 times on its dedicated worker first, so the pages have something to show.
+import { chromium } from '@playwright/test';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:8787';
+const post = (path, body) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const jobs = Array.from({ length: 100 }, (_, i) => ({ path: 'f/examples/send_email', args: { to: `user${i}@example.com` } }));
+await post('/api/jobs', { jobs });
+await post('/api/run/f/examples/hello?wait=true', { name: 'Ada' });
+await post('/api/run/f/examples/fail?wait=true', {});
+await new Promise((r) => setTimeout(r, 2500)); // let the last runs and a throughput bucket land
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+for (const [name, hash] of [
+  ['runs', '#/runs'],
+  ['scripts', '#/scripts/f/examples/send_email'],
+  ['workers', '#/workers'],
+]) {
+  await page.goto(`${base}/${hash}`);
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(1500); // one poll cycle so live lists are filled
+  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: false });
+  console.log(`docs/screenshots/${name}.png`);
+}
+await browser.close();

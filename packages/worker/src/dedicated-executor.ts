@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { type Handler, openRunner, type Runner, type RuntimeKind } from '@millrace/dedicated-runner';
 import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
-import { outcomeFromRunnerError } from './runner-outcome';
+import { runOnRunner } from './runner-outcome';
 
 export interface DedicatedExecutorOptions {
   /** jobs in flight at once */
@@ -36,15 +36,7 @@ export class DedicatedExecutor implements Executor {
     const entry = this.runnerFor(job);
     entry.inFlight++;
     try {
-      const runner = await entry.runner;
-      const result = await runner.run(job.args, {
-        onLog: ctx.onLog,
-        signal: ctx.signal,
-        timeoutMs: job.timeoutMs ?? undefined,
-      });
-      return { status: 'success', result };
-    } catch (err) {
-      return outcomeFromRunnerError(err);
+      return await runOnRunner(entry.runner, job, ctx);
     } finally {
       entry.inFlight--;
       this.retireIdle();
@@ -106,16 +98,7 @@ export class HandlerExecutor implements Executor {
       runner = openRunner({ handler: this.handlers[job.path], runtime: 'inline' });
       this.runners.set(job.path, runner);
     }
-    try {
-      const result = await (await runner).run(job.args, {
-        onLog: ctx.onLog,
-        signal: ctx.signal,
-        timeoutMs: job.timeoutMs ?? undefined,
-      });
-      return { status: 'success', result };
-    } catch (err) {
-      return outcomeFromRunnerError(err);
-    }
+    return runOnRunner(runner, job, ctx);
   }
 
   async close(opts: { force?: boolean } = {}): Promise<void> {

@@ -1,7 +1,7 @@
 import { openRunner } from '@millrace/dedicated-runner';
 import { createColdExecutor } from './cold/index';
 import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
-import { outcomeFromRunnerError } from './runner-outcome';
+import { runOnRunner } from './runner-outcome';
 
 export interface GenericExecutorOptions {
   concurrency: number;
@@ -35,19 +35,11 @@ export class GenericExecutor implements Executor {
   }
 
   private async runPythonOnce(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
-    let runner: Awaited<ReturnType<typeof openRunner>> | undefined;
+    const runner = openRunner({ content: job.code, language: 'python', runtime: 'process', env: ctx.env });
     try {
-      runner = await openRunner({ content: job.code, language: 'python', runtime: 'process', env: ctx.env });
-      const result = await runner.run(job.args, {
-        onLog: ctx.onLog,
-        signal: ctx.signal,
-        timeoutMs: job.timeoutMs ?? undefined,
-      });
-      return { status: 'success', result };
-    } catch (err) {
-      return outcomeFromRunnerError(err);
+      return await runOnRunner(runner, job, ctx);
     } finally {
-      await runner?.close({ force: true }).catch(() => {});
+      await runner.then((r) => r.close({ force: true })).catch(() => {});
     }
   }
 

@@ -1,5 +1,28 @@
-import { RunCanceledError, type RunnerError, RuntimeCrashedError } from '@millrace/dedicated-runner';
-import type { JobError, JobOutcome } from './executor';
+import {
+  RunCanceledError,
+  type Runner,
+  type RunnerError,
+  RuntimeCrashedError,
+} from '@millrace/dedicated-runner';
+import type { ExecutableJob, JobContext, JobError, JobOutcome } from './executor';
+
+/** Runs one job on a warm runner; every way the call can end becomes a JobOutcome. */
+export async function runOnRunner(
+  runner: Runner | Promise<Runner>,
+  job: ExecutableJob,
+  ctx: JobContext,
+): Promise<JobOutcome> {
+  try {
+    const result = await (await runner).run(job.args, {
+      onLog: ctx.onLog,
+      signal: ctx.signal,
+      timeoutMs: job.timeoutMs ?? undefined,
+    });
+    return { status: 'success', result };
+  } catch (err) {
+    return outcomeFromRunnerError(err);
+  }
+}
 
 /** Maps how a warm runner call ended to how the job ends. */
 export function outcomeFromRunnerError(err: unknown): JobOutcome {

@@ -91,7 +91,7 @@ export async function profileQueue({ jobs = 50_000, batch = 1000, explain = fals
 }
 
 async function explainStatements(db, queue, batch, log) {
-  const { CLAIM_JOBS, COMPLETE_JOBS } = await import('./lib/queue-sql.mjs');
+  const { CLAIM_JOBS, COMPLETE_JOBS } = (await import('@millrace/queue')).queueStatements;
   const plan = async (label, sql, params) => {
     const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
     log(`\n── ${label}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);

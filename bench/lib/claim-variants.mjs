@@ -1,57 +1,24 @@
-// Claim statements tried against Millrace's schema (bench/queue-profile.mjs --variants). Same
-// parameters and result columns as CLAIM_JOBS: $1 worker, $2 tags text[], $3 limit.
-import { CLAIM_JOBS } from './queue-sql.mjs';
+// Claim statements compared by bench/queue-profile.mjs --variants: the queue's own CLAIM_JOBS and
+// the `tag = ANY($2)` statement it replaced. Same parameters and result columns: $1 worker,
+// $2 tags text[], $3 limit. The adopted statement's header in packages/queue records the result.
+import { queueStatements } from '@millrace/queue';
 
-const CLAIMED_AND_JOINED = `
-claimed AS (
-  UPDATE millrace.job_queue q
-  SET running = true, worker = $1, claim_token = nextval('millrace.claim_tokens'),
-      started_at = now(), last_ping = now(), attempt = q.attempt + 1
-  FROM picked
-  WHERE q.id = picked.id
-  RETURNING q.id, q.claim_token, q.attempt, q.tag, q.priority, q.started_at, q.scheduled_for
-)
-SELECT c.id::text AS id, c.claim_token::text AS token, c.attempt, c.tag, c.started_at,
-       j.path, j.script_hash AS hash, j.args, j.max_attempts, j.timeout_ms, j.created_at
-FROM claimed c
-JOIN millrace.jobs j ON j.id = c.id
-ORDER BY c.priority DESC, c.scheduled_for, c.id`;
+const { CLAIM_JOBS } = queueStatements;
 
-/**
- * One ordered index scan per tag (LATERAL over unnest($2)), each stopping after $3 rows, merged and
- * cut to $3. PostgreSQL 15 cannot walk job_queue_claim_idx in order for `tag = ANY($2)`, so the
- * current statement sorts the whole runnable backlog on every claim.
- */
-export const CLAIM_PER_TAG = `
-WITH picked AS (
-  SELECT p.id FROM unnest($2::text[]) AS t(tag)
-  CROSS JOIN LATERAL (
-    SELECT q.id, q.priority, q.scheduled_for FROM millrace.job_queue q
-    WHERE q.tag = t.tag AND NOT q.running AND q.scheduled_for <= now()
-    ORDER BY q.priority DESC, q.scheduled_for, q.id
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED
-  ) p
-  ORDER BY p.priority DESC, p.scheduled_for, p.id
+/** Before: one bitmap scan for all tags; PostgreSQL 15 cannot walk the claim index in order for it. */
+export const CLAIM_ANY_TAG = CLAIM_JOBS.replace(
+  /WITH picked AS \([\s\S]*?\n\),\nclaimed/,
+  `WITH picked AS (
+  SELECT id FROM millrace.job_queue
+  WHERE NOT running AND tag = ANY($2::text[]) AND scheduled_for <= now()
+  ORDER BY priority DESC, scheduled_for, id
   LIMIT $3
-),${CLAIMED_AND_JOINED}`;
-
-/** Diagnostic only (one tag): the same statement with `tag = $2[1]`, an ordered index scan. */
-export const CLAIM_SCALAR_TAG = CLAIM_JOBS.replace('tag = ANY($2::text[])', 'tag = ($2::text[])[1]');
-
-/**
- * CLAIM_PER_TAG, and the UPDATE finds its rows by primary key (`q.id = ANY(ARRAY(…))`) instead of
- * hash-joining the CTE against a sequential scan of the whole queue table.
- */
-export const CLAIM_PER_TAG_BY_ID = CLAIM_PER_TAG.replace(
-  `  FROM picked
-  WHERE q.id = picked.id`,
-  `  WHERE q.id = ANY (ARRAY(SELECT id FROM picked))`,
+  FOR UPDATE SKIP LOCKED
+),
+claimed`,
 );
 
 export const claimVariants = {
-  'current CLAIM_JOBS (tag = ANY($2))': CLAIM_JOBS,
-  'scalar tag = $2[1] (diagnostic, 1 tag only)': CLAIM_SCALAR_TAG,
-  'per-tag LATERAL, ordered index scan': CLAIM_PER_TAG,
-  'per-tag LATERAL + UPDATE by id = ANY(ARRAY(picked)) (proposed)': CLAIM_PER_TAG_BY_ID,
+  'tag = ANY($2), one bitmap scan (before)': CLAIM_ANY_TAG,
+  'per-tag LATERAL + UPDATE by id (CLAIM_JOBS, current)': CLAIM_JOBS,
 };

@@ -23,3 +23,4 @@ export type {
   WorkerInfo,
   WorkerRegistration,
 } from './types';
+export { queueStatements } from './statements';

@@ -7,7 +7,13 @@ import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const PUSH_CODES = new Set(['invalid_path', 'script_not_found', 'invalid_args', 'args_too_large', 'invalid_job_options']);
+const PUSH_CODES = new Set([
+  'invalid_path',
+  'script_not_found',
+  'invalid_args',
+  'args_too_large',
+  'invalid_job_options',
+]);
 const SETTINGS_CODES = new Set(['invalid_path', 'script_not_found', 'invalid_settings']);
 const GROUP_CODES = new Set(['invalid_worker_group']);
 const KNOWN_PATHS = ['f/prop/a', 'f/prop/b'];
@@ -17,11 +23,22 @@ const pathArb = fc.oneof(
   fc.constantFrom(...KNOWN_PATHS),
   fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/')), // well-formed, mostly unknown
   fc.string({ maxLength: 20 }),
-  fc.constantFrom('', '/', 'f//x', 'F/Upper', 'f/x/', `f/${'a'.repeat(300)}`, "f/x'; DROP TABLE millrace.jobs; --"),
+  fc.constantFrom(
+    '',
+    '/',
+    'f//x',
+    'F/Upper',
+    'f/x/',
+    `f/${'a'.repeat(300)}`,
+    "f/x'; DROP TABLE millrace.jobs; --",
+  ),
   fc.anything() as fc.Arbitrary<never>,
 );
 const argsArb = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }) },
+  {
+    weight: 4,
+    arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+  },
   { weight: 1, arbitrary: fc.anything() },
   { weight: 1, arbitrary: fc.constantFrom({ nul: 'a\u0000b' }, { big: 'x'.repeat(5000) }, { u: '\ud800' }) },
 );
@@ -68,7 +85,11 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
     settings = new Settings(t.db);
     queue = new Queue(t.db, { settings, maxArgsBytes: 4096 });
     for (const path of KNOWN_PATHS)
-      await settings.deployScript({ path, content: 'export function main(a) { return a; }', language: 'javascript' });
+      await settings.deployScript({
+        path,
+        content: 'export function main(a) { return a; }',
+        language: 'javascript',
+      });
   });
   afterAll(() => t.drop());
 
@@ -76,7 +97,10 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
     await fc.assert(
       fc.asyncProperty(pathArb, argsArb, optionsArb, async (path, args, options) => {
         const before = await snapshot();
-        const r = await expectTypedOrSuccess(() => queue.push(path, args as never, options as never), PUSH_CODES);
+        const r = await expectTypedOrSuccess(
+          () => queue.push(path, args as never, options as never),
+          PUSH_CODES,
+        );
         if (!r.ok) {
           expect(await snapshot()).toBe(before);
           return;
@@ -94,10 +118,14 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
     const request = fc.record({ path: pathArb, args: argsArb }, { requiredKeys: ['path'] });
     await fc.assert(
       fc.asyncProperty(fc.array(request, { maxLength: 6 }), async (requests) => {
-        const before = Number((await t.db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n);
+        const before = Number(
+          (await t.db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n,
+        );
         const beforeSnap = await snapshot();
         const r = await expectTypedOrSuccess(() => queue.pushMany(requests as never), PUSH_CODES);
-        const after = Number((await t.db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n);
+        const after = Number(
+          (await t.db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n,
+        );
         if (r.ok) {
           expect(r.value).toHaveLength(requests.length);
           expect(after).toBe(before + requests.length);
@@ -112,7 +140,11 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
       fc.record(
         {
           dedicated: fc.oneof(fc.boolean(), fc.anything()),
-          tag: fc.oneof(fc.stringMatching(/^[a-z0-9_:/.-]{1,12}$/), fc.constant(null), fc.string({ maxLength: 12 })),
+          tag: fc.oneof(
+            fc.stringMatching(/^[a-z0-9_:/.-]{1,12}$/),
+            fc.constant(null),
+            fc.string({ maxLength: 12 }),
+          ),
           timeoutMs: fc.oneof(fc.integer({ min: -5, max: 100_000_000 }), fc.constant(null)),
           maxAttempts: fc.oneof(fc.integer({ min: -1, max: 120 }), fc.double()),
           priority: fc.integer({ min: -1200, max: 1200 }),
@@ -124,7 +156,10 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
     await fc.assert(
       fc.asyncProperty(pathArb, patchArb, async (path, patch) => {
         const before = await snapshot();
-        const r = await expectTypedOrSuccess(() => settings.setScriptSettings(path, patch as never), SETTINGS_CODES);
+        const r = await expectTypedOrSuccess(
+          () => settings.setScriptSettings(path, patch as never),
+          SETTINGS_CODES,
+        );
         if (!r.ok) {
           expect(await snapshot()).toBe(before);
           return;
@@ -138,13 +173,28 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
   });
 
   it('setWorkerGroup: stored as given, or a typed error and nothing changed', async () => {
-    const nameArb = fc.oneof(fc.stringMatching(/^[a-z0-9_-]{1,10}$/), fc.string({ maxLength: 12 }), fc.constant('a'.repeat(65)));
+    const nameArb = fc.oneof(
+      fc.stringMatching(/^[a-z0-9_-]{1,10}$/),
+      fc.string({ maxLength: 12 }),
+      fc.constant('a'.repeat(65)),
+    );
     const inputArb = fc.oneof(
       fc.record(
         {
-          tags: fc.array(fc.oneof(fc.stringMatching(/^[a-z0-9_]{1,6}$/), fc.string({ maxLength: 6 }), fc.constant('dedicated:x')), { maxLength: 3 }),
+          tags: fc.array(
+            fc.oneof(
+              fc.stringMatching(/^[a-z0-9_]{1,6}$/),
+              fc.string({ maxLength: 6 }),
+              fc.constant('dedicated:x'),
+            ),
+            { maxLength: 3 },
+          ),
           concurrency: fc.oneof(fc.integer({ min: -1, max: 1100 }), fc.double()),
-          env: fc.dictionary(fc.oneof(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,5}$/), fc.string({ maxLength: 5 })), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+          env: fc.dictionary(
+            fc.oneof(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,5}$/), fc.string({ maxLength: 5 })),
+            fc.string({ maxLength: 5 }),
+            { maxKeys: 3 },
+          ),
           dedicatedWorker: fc.oneof(pathArb, fc.constant(null)),
         },
         { requiredKeys: [] },
@@ -154,7 +204,10 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
     await fc.assert(
       fc.asyncProperty(nameArb, inputArb, async (name, input) => {
         const before = await snapshot();
-        const r = await expectTypedOrSuccess(() => settings.setWorkerGroup(name, input as never), GROUP_CODES);
+        const r = await expectTypedOrSuccess(
+          () => settings.setWorkerGroup(name, input as never),
+          GROUP_CODES,
+        );
         if (!r.ok) {
           expect(await snapshot()).toBe(before);
           return;

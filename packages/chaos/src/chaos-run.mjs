@@ -19,8 +19,32 @@ import { createWorkerPool } from './worker-pool.mjs';
 export const ADMIN_URL = process.env.MILLRACE_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 export const PRESETS = {
-  quick: { jobs: 20_000, generic: 2, dedicated: 2, concurrency: 16, killEveryMs: 1_500, outageMs: 1_500, latencyMs: 250, latencyForMs: 2_000, timeoutMs: 150_000, coldEvery: 1_000, maxMs: 3 },
-  full: { jobs: 100_000, generic: 3, dedicated: 2, concurrency: 32, killEveryMs: 3_000, outageMs: 1_500, latencyMs: 300, latencyForMs: 5_000, timeoutMs: 1_800_000, coldEvery: 5_000, maxMs: 3 },
+  quick: {
+    jobs: 20_000,
+    generic: 2,
+    dedicated: 2,
+    concurrency: 16,
+    killEveryMs: 1_500,
+    outageMs: 1_500,
+    latencyMs: 250,
+    latencyForMs: 2_000,
+    timeoutMs: 150_000,
+    coldEvery: 1_000,
+    maxMs: 3,
+  },
+  full: {
+    jobs: 100_000,
+    generic: 3,
+    dedicated: 2,
+    concurrency: 32,
+    killEveryMs: 3_000,
+    outageMs: 1_500,
+    latencyMs: 300,
+    latencyForMs: 5_000,
+    timeoutMs: 1_800_000,
+    coldEvery: 5_000,
+    maxMs: 3,
+  },
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +100,9 @@ export async function runChaos(cfg) {
   const onEvent = (e) => {
     const at = Date.now();
     events.push({ ...e, at });
-    log(`+${((at - started) / 1000).toFixed(1)}s ${e.fault}${e.worker ? ` ${e.worker}` : ''}${e.error ? ` ERROR ${e.error}` : ''}`);
+    log(
+      `+${((at - started) / 1000).toFixed(1)}s ${e.fault}${e.worker ? ` ${e.worker}` : ''}${e.error ? ` ERROR ${e.error}` : ''}`,
+    );
   };
 
   const runStart = Date.now();
@@ -194,7 +220,9 @@ export async function runChaos(cfg) {
     pushes: {
       acknowledged: pusher.acknowledged.length,
       errors: pusher.errors.length,
-      errorMessages: [...new Set(pusher.errors.map((e) => `${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`))],
+      errorMessages: [
+        ...new Set(pusher.errors.map((e) => `${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`)),
+      ],
       retried: pusher.retries,
       committedDespiteError: pusher.committedDespiteError,
     },

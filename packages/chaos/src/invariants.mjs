@@ -54,18 +54,22 @@ export async function checkInvariants(db, { acknowledged, killedWorkers }) {
     .reduce((a, s) => a + s.n, 0);
   const lost = totals.missing + ackMissing.n + (totals.jobs < acknowledged.length ? 1 : 0);
   const problems = [];
-  if (totals.jobs < acknowledged.length) problems.push(`jobs ${totals.jobs} < acknowledged pushes ${acknowledged.length}`);
+  if (totals.jobs < acknowledged.length)
+    problems.push(`jobs ${totals.jobs} < acknowledged pushes ${acknowledged.length}`);
   if (ackMissing.n > 0) problems.push(`${ackMissing.n} acknowledged jobs never completed`);
   if (totals.completed !== totals.jobs) problems.push(`completed ${totals.completed} != jobs ${totals.jobs}`);
   if (totals.missing > 0) problems.push(`${totals.missing} jobs missing a completed row`);
-  if (totals.still_queued > 0) problems.push(`${totals.still_queued} jobs still in the queue (${totals.stuck_running} running)`);
+  if (totals.still_queued > 0)
+    problems.push(`${totals.still_queued} jobs still in the queue (${totals.stuck_running} running)`);
   if (totals.duplicates > 0) problems.push(`${totals.duplicates} jobs completed twice`);
-  if (totals.queued_and_completed > 0) problems.push(`${totals.queued_and_completed} jobs both queued and completed`);
+  if (totals.queued_and_completed > 0)
+    problems.push(`${totals.queued_and_completed} jobs both queued and completed`);
   if (totals.orphan_completed > 0) problems.push(`${totals.orphan_completed} completed rows without a job`);
   if (unaccounted.n > 0) problems.push(`${unaccounted.n} jobs whose attempts do not add up`);
   if (fencing.n > 0) problems.push(`${fencing.n} results written by a worker that no longer owned the job`);
   const unexpectedFailures = statuses.filter((s) => s.status !== 'success' && s.reason !== 'worker_lost');
-  for (const s of unexpectedFailures) problems.push(`${s.n} jobs ended ${s.status} (${s.reason || 'no reason'})`);
+  for (const s of unexpectedFailures)
+    problems.push(`${s.n} jobs ended ${s.status} (${s.reason || 'no reason'})`);
 
   return {
     ok: problems.length === 0,

@@ -1,13 +1,12 @@
 // Connection loss and slowness through a TCP proxy between one worker and PostgreSQL: a worker cut
 // off mid-job has it reaped and re-run elsewhere, and its late result is refused (fencing);
 // heartbeats survive a latency spike.
-import { openDb, type Db } from '@millrace/db';
+import { type Db, openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
 import { openTestDb, type TestDb, testDrivers, waitFor } from '@millrace/testing';
 import { type RunningWorker, startWorker } from '@millrace/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM JavaScript, no types
 import { startTcpProxy } from './tcp-proxy.mjs';
 
 const PATH = 'f/net/job';
@@ -79,12 +78,33 @@ describe.runIf(testDrivers().includes('postgres'))('network faults', () => {
 
     // the cut-off worker finishes its copy and, once the network is back, reports it: refused
     proxy.cut({ refuseMs: 0 });
-    await waitFor(() => ran.some((r) => r.worker === 'cut-off' && r.id === 1), { message: 'the stale copy ran' });
+    await waitFor(() => ran.some((r) => r.worker === 'cut-off' && r.id === 1), {
+      message: 'the stale copy ran',
+    });
     await cutOff.stop({ timeoutMs: 10_000 });
-    expect(await queue.get(id)).toMatchObject({ status: 'success', worker: 'healthy', result: { worker: 'healthy' } });
+    expect(await queue.get(id)).toMatchObject({
+      status: 'success',
+      worker: 'healthy',
+      result: { worker: 'healthy' },
+    });
     expect((await queue.attempts(id)).map((a) => [a.status, a.worker])).toEqual([['lost', 'cut-off']]);
-    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM millrace.job_completed WHERE id = $1', [id]);
+    const { rows } = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM millrace.job_completed WHERE id = $1',
+      [id],
+    );
     expect(rows[0].n).toBe(1);
+  });
+
+  it('a connection lost mid-transaction is a DatabaseError, not a crash of the host', async () => {
+    proxy.cut({ refuseMs: 0 });
+    const attempt = slowDb.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      proxy.cut(); // the checked-out client loses its connection between two statements
+      await new Promise((r) => setTimeout(r, 100));
+      await tx.query('SELECT 2');
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'database_error' });
+    expect((await slowDb.query<{ n: number }>('SELECT 1 AS n')).rows[0].n).toBe(1);
   });
 
   it('heartbeats survive a latency spike: no job is reaped from a slow but live worker', async () => {
@@ -93,7 +113,9 @@ describe.runIf(testDrivers().includes('postgres'))('network faults', () => {
     await start(slowDb, 'slow', 2_000);
     // 300 ms each way makes every round trip ~600 ms: pings are late, never 2 s late
     proxy.delay(300);
-    const ids = await queue.pushMany(Array.from({ length: 8 }, (_, i) => ({ path: PATH, args: { id: 100 + i, ms: 3_000 } })));
+    const ids = await queue.pushMany(
+      Array.from({ length: 8 }, (_, i) => ({ path: PATH, args: { id: 100 + i, ms: 3_000 } })),
+    );
     // an aggressive reaper elsewhere, every 200 ms, with the worker's own threshold
     const reaped: string[] = [];
     const reaper = setInterval(() => {

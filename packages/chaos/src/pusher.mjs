@@ -28,7 +28,12 @@ export function startPusher(o) {
         acknowledged.push(...ids);
         return;
       } catch (err) {
-        errors.push({ at: Date.now(), name: err?.name, code: err?.code, message: String(err?.message ?? err) });
+        errors.push({
+          at: Date.now(),
+          name: err?.name,
+          code: err?.code,
+          message: String(err?.message ?? err),
+        });
         // Was it committed before the connection died? Ask over a healthy connection.
         const { rows } = await o.check
           .query("SELECT id::text AS id FROM millrace.jobs WHERE args->>'b' = $1 ORDER BY id", [b])
@@ -38,7 +43,8 @@ export function startPusher(o) {
           acknowledged.push(...rows.map((r) => r.id));
           return;
         }
-        if (rows && rows.length > 0) throw new Error(`partial push: ${rows.length}/${requests.length} of ${b}`);
+        if (rows && rows.length > 0)
+          throw new Error(`partial push: ${rows.length}/${requests.length} of ${b}`);
         retries++;
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2_000)));
       }

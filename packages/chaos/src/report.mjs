@@ -21,7 +21,7 @@ export function formatReport(r) {
     `  completed                        ${inv.completed}`,
     ...inv.statuses.map((s) => `    ${`${s.status}${s.reason ? ` (${s.reason})` : ''}`.padEnd(31)}${s.n}`),
     `  re-run (lost attempts)           ${inv.lostAttempts} attempts over ${inv.rerunJobs} jobs (max ${inv.maxLostPerJob} for one job)`,
-    `    of which from live workers     ${inv.lostFromLiveWorkers} (reaped during a connection fault, result fenced off)`,
+    `    of which from live workers     ${inv.lostFromLiveWorkers} (claims whose reply a fault cut off: reaped, re-run, fenced)`,
     `  failed by worker loss            ${inv.failedByWorkerLoss}`,
     `  LOST                             ${inv.lost}`,
     `  DUPLICATES                       ${inv.duplicates}`,

@@ -46,7 +46,15 @@ describe.runIf(testDrivers().includes('postgres'))('runtime faults', () => {
     await settings.setWorkerGroup('fault-cold', { tags: ['fault-cold'], concurrency: 2 });
     for (const group of ['fault-warm', 'fault-cold'])
       workers.push(
-        await startWorker({ db: t.db, queue, settings, group, pollMs: 200, heartbeat: { pingMs: 200 }, onError: () => {} }),
+        await startWorker({
+          db: t.db,
+          queue,
+          settings,
+          group,
+          pollMs: 200,
+          heartbeat: { pingMs: 200 },
+          onError: () => {},
+        }),
       );
   });
   afterAll(async () => {
@@ -84,12 +92,16 @@ describe.runIf(testDrivers().includes('postgres'))('runtime faults', () => {
       expect((await run(path, {})).result).toBe('healthy');
     }, 120_000);
 
-    it.runIf(kind === 'dedicated')('a memory leak kills the thread: the job fails out of memory; the worker goes on', async () => {
-      const job = await run(path, { fault: 'leak' });
-      expect(job.status).toBe('failure');
-      expect(job.error?.reason).toBe('crash');
-      expect(job.error?.message).toMatch(/out of memory/);
-      expect((await run(path, {})).result).toBe('healthy');
-    }, 120_000);
+    it.runIf(kind === 'dedicated')(
+      'a memory leak kills the thread: the job fails out of memory; the worker goes on',
+      async () => {
+        const job = await run(path, { fault: 'leak' });
+        expect(job.status).toBe('failure');
+        expect(job.error?.reason).toBe('crash');
+        expect(job.error?.message).toMatch(/out of memory/);
+        expect((await run(path, {})).result).toBe('healthy');
+      },
+      120_000,
+    );
   });
 });

@@ -7,7 +7,10 @@ import { startWorker } from '@millrace/worker';
 import { GENERIC_PATH } from './scripts.mjs';
 
 const name = process.env.MILLRACE_WORKER_NAME;
-const db = await openDb({ url: process.env.DATABASE_URL, poolSize: Number(process.env.CHAOS_POOL_SIZE ?? 4) });
+const db = await openDb({
+  url: process.env.DATABASE_URL,
+  poolSize: Number(process.env.CHAOS_POOL_SIZE ?? 4),
+});
 const settings = new Settings(db);
 // Kills are frequent here: a job may lose many attempts to dead workers without having failed once.
 // Lost attempts past this limit would fail the job (reported separately as "failed by worker loss").

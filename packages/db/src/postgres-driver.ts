@@ -183,6 +183,7 @@ function asConnectionError(err: unknown): unknown {
     code.startsWith('08') || // connection exception
     code.startsWith('57P0') || // admin shutdown, crash shutdown, cannot connect now
     LOST_CONNECTION_CODES.has(code) ||
-    message.startsWith('Connection terminated');
+    message.startsWith('Connection terminated') ||
+    message.startsWith('Client has encountered a connection error');
   return lost ? new DatabaseError(`database connection lost: ${message}`, { cause: err }) : err;
 }

@@ -2,6 +2,7 @@
 // restart or failover does. Only the chaos database's sessions are touched, never other databases'.
 
 /** @param {import('@millrace/db').Db} admin a connection to another database (it survives) */
+/** @returns {Promise<number>} how many sessions were terminated */
 export async function terminateBackends(admin, database) {
   const { rows } = await admin.query(
     `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity

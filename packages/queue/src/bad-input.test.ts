@@ -71,3 +71,11 @@ describe.each(testDrivers())('bad input on %s', (driver) => {
     expect(await jobCount()).toBe(before);
   });
 });
+
+describe('args text that only looks like an escape', () => {
+  it('accepts a literal backslash-u-0000 and refuses a real NUL', async () => {
+    const { validateArgs } = await import('./validate');
+    expect(() => validateArgs({ text: '\\u0000' }, 1024)).not.toThrow();
+    expect(() => validateArgs({ text: 'a\u0000b' }, 1024)).toThrow(/NUL/);
+  });
+});

@@ -35,3 +35,21 @@ describe.each(testDrivers())('fencing on %s', (driver) => {
     expect((await f.queue.get(id)).result).toBe('fresh');
   });
 });
+
+describe.each(testDrivers())('orphaned claims on %s', (driver) => {
+  let f: QueueFixture;
+  beforeAll(async () => {
+    f = await openQueueFixture(driver);
+  });
+  afterAll(() => f.drop());
+
+  it('gives back claims a worker does not hold, without counting the attempt', async () => {
+    const [held, orphan] = await f.queue.pushMany(
+      [1, 2].map(() => ({ path: 'f/test/noop', tag: 'orphans' })),
+    );
+    await f.queue.claim('w-orphans', ['orphans'], 2); // imagine the reply for `orphan` was lost
+    expect(await f.queue.releaseOrphanedClaims('w-orphans', [held])).toEqual([orphan]);
+    expect(await f.queue.get(orphan)).toMatchObject({ status: 'queued', attempt: 0 });
+    expect((await f.queue.get(held)).status).toBe('running');
+  });
+});

@@ -6,6 +6,7 @@ export {
   WaitTimeoutError,
 } from './errors';
 export { Queue, type QueueOptions } from './queue';
+export { queueStatements } from './statements';
 export type {
   ClaimedJob,
   CompleteReport,
@@ -23,4 +24,3 @@ export type {
   WorkerInfo,
   WorkerRegistration,
 } from './types';
-export { queueStatements } from './statements';

@@ -11,7 +11,14 @@ import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
 import { PUSH_JOBS } from './sql/push-jobs';
 import { COUNTS, GET_JOB, JOB_ATTEMPTS, LIST_JOBS, THROUGHPUT } from './sql/read-jobs';
 import { REAP_ZOMBIES } from './sql/reap-zombies';
-import { LIST_WORKERS, REGISTER_WORKER, RELEASE_JOBS, STOP_WORKER, UPDATE_WORKER_TAGS } from './sql/workers';
+import {
+  LIST_WORKERS,
+  REGISTER_WORKER,
+  RELEASE_JOBS,
+  RELEASE_ORPHANED_CLAIMS,
+  STOP_WORKER,
+  UPDATE_WORKER_TAGS,
+} from './sql/workers';
 import {
   type ClaimedJob,
   type CompleteReport,
@@ -230,6 +237,15 @@ export class Queue {
   async release(jobs: { id: string; token: string }[]): Promise<string[]> {
     if (jobs.length === 0) return [];
     const { rows } = await this.db.query<{ id: string }>(RELEASE_JOBS, [JSON.stringify(jobs)]);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Re-queues running jobs claimed by `worker` that it does not hold — claims whose reply was lost
+   * with a dropped connection — without counting the attempt.
+   */
+  async releaseOrphanedClaims(worker: string, heldIds: string[]): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(RELEASE_ORPHANED_CLAIMS, [worker, heldIds]);
     return rows.map((r) => r.id);
   }
 

@@ -67,8 +67,7 @@ export function validateArgs(args: unknown, maxArgsBytes: number): string {
   const bytes = Buffer.byteLength(json);
   if (bytes > maxArgsBytes) throw new ArgsTooLargeError(bytes, maxArgsBytes);
   // PostgreSQL's jsonb refuses the NUL character; refuse it here with a clear message instead.
-  if (json.includes('\\u0000'))
-    throw new InvalidArgsError('args may not contain the NUL character (\\u0000)');
+  if (ESCAPED_NUL.test(json)) throw new InvalidArgsError('args may not contain the NUL character (\\u0000)');
   // JSON.stringify escapes a lone UTF-16 surrogate as \udXXX; jsonb refuses it.
   if (LONE_SURROGATE.test(json))
     throw new InvalidArgsError('args may not contain unpaired UTF-16 surrogates (malformed Unicode text)');
@@ -76,6 +75,9 @@ export function validateArgs(args: unknown, maxArgsBytes: number): string {
 }
 
 /** An escaped surrogate (\\ud800–\\udfff) preceded by an even number of backslashes, i.e. a real escape. */
+/** A real `\\u0000` escape (not the text backslash-u-0000, which JSON writes as `\\\\u0000`). */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
 const LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
 const jobIdSchema = z.string().regex(/^[1-9][0-9]{0,18}$/);

@@ -9,6 +9,8 @@ export interface ProducerOptions {
   freeSlots: () => number;
   onJobs: (jobs: ClaimedJob[]) => void;
   onError?: (err: unknown) => void;
+  /** called before the next claim after a failed one: a claim may have committed with its reply lost */
+  releaseOrphans?: () => Promise<void>;
   /** fallback poll when no NOTIFY arrives: catches retries coming due and lost notifications (default 1000 ms) */
   pollMs?: number;
 }
@@ -65,6 +67,7 @@ export class Producer {
       const free = Math.min(this.options.freeSlots(), MAX_CLAIM);
       if (free > 0 && this.tags.length > 0) {
         try {
+          if (this.failures > 0) await this.options.releaseOrphans?.();
           const jobs = await this.options.queue.claim(this.options.worker, this.tags, free);
           this.failures = 0;
           if (jobs.length > 0) this.options.onJobs(jobs);

@@ -53,6 +53,9 @@ export class WorkerLoop {
       freeSlots: () => (this.executor ? this.held.freeSlots() : 0),
       onJobs: (jobs) => this.accept(jobs),
       onError: o.onError,
+      releaseOrphans: async () => {
+        await o.queue.releaseOrphanedClaims(o.name, [...this.held.byId.keys()]);
+      },
     });
     this.heartbeat = new Heartbeat({
       queue: o.queue,

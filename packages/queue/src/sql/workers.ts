@@ -37,3 +37,19 @@ WITH released AS (
 )
 SELECT r.id::text AS id, (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
 FROM released r`;
+
+/**
+ * Gives back jobs claimed by worker $1 that it does not hold ($2 the ids it holds): claims whose
+ * reply was lost with the connection. Nobody runs them, so they are re-queued at once rather than
+ * waiting for the reaper, and the attempt is not counted.
+ */
+export const RELEASE_ORPHANED_CLAIMS = `
+WITH released AS (
+  UPDATE millrace.job_queue q
+  SET running = false, worker = NULL, claim_token = NULL, started_at = NULL, last_ping = NULL,
+      attempt = q.attempt - 1
+  WHERE q.running AND q.worker = $1 AND NOT (q.id = ANY ($2::bigint[]))
+  RETURNING q.id, q.tag
+)
+SELECT r.id::text AS id, (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
+FROM released r`;

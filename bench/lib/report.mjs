@@ -17,7 +17,7 @@ export function summariseRow({ scenario, runner, kind, jobs, work, concurrency, 
   const lat = (key) => (ok.some((r) => r[key] != null) ? median(ok.filter((r) => r[key] != null).map((r) => r[key])) : null);
   return {
     ...row,
-    jobsPerSec: round(jobsPerSec, 1),
+    jobsPerSec: round(jobsPerSec, jobsPerSec < 100 ? 3 : 1),
     overheadMs: round((concurrency * 1000) / jobsPerSec - WORK_MS[work], 3),
     p50LatencyMs: lat('p50LatencyMs'),
     p99LatencyMs: lat('p99LatencyMs'),

@@ -1,6 +1,7 @@
 // graphile-worker 0.18 with its batching on: a local queue of 500 locked jobs, completions and
 // failures batched on the next tick (completeJobBatchDelay/failJobBatchDelay 0), bulk add via addJobs.
 import { Logger, makeWorkerUtils, run as runWorker } from 'graphile-worker';
+import pg from 'pg';
 import { createBenchDatabase, serverUrl } from '../lib/database.mjs';
 import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
 
@@ -18,11 +19,17 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = 
   return guarded(name, async () => {
     const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
     const database = await createBenchDatabase('gw', url);
+    // Our own pool, ended before the database is dropped: graphile-worker's own pool could still
+    // hold idle clients after runner.stop() resolved, and DROP DATABASE … WITH (FORCE) then made
+    // them emit an unhandled 'error' that crashed the whole bench.
+    const pgPool = new pg.Pool({ connectionString: database.url, max: concurrency + 4 });
+    pgPool.on('error', () => {});
+    pgPool.on('connect', (client) => client.on('error', () => {})); // graphile-worker checks for both
     let runner;
     let utils;
     try {
       runner = await runWorker({
-        connectionString: database.url,
+        pgPool,
         concurrency,
         noHandleSignals: true,
         pollInterval: options.pollInterval,
@@ -36,7 +43,7 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = 
           },
         },
       });
-      utils = await makeWorkerUtils({ connectionString: database.url, logger: silent });
+      utils = await makeWorkerUtils({ pgPool, logger: silent });
       for (const ids of chunks(jobs)) {
         const t = tracker.stamp();
         await utils.addJobs(ids.map((i) => ({ identifier: 'bench', payload: { i, t } })));
@@ -47,6 +54,7 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = 
       tracker.cancel();
       await utils?.release().catch(() => {});
       await runner?.stop().catch(() => {});
+      await pgPool.end().catch(() => {});
       await database.drop();
     }
   });

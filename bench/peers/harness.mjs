@@ -77,7 +77,7 @@ export function createTracker(jobs, work, timeoutMs) {
     result() {
       const ms = lastFinish - firstEnqueue;
       return {
-        jobsPerSec: round((jobs / ms) * 1000),
+        jobsPerSec: round((jobs / ms) * 1000, 3),
         p50LatencyMs: round(percentile(latencies, 50), 2),
         p99LatencyMs: round(percentile(latencies, 99), 2),
       };

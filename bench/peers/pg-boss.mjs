@@ -9,10 +9,15 @@ export const name = 'pg-boss';
 const QUEUE = 'bench';
 
 /** Two fetch loops, each holding half the concurrency as one batch (at least 1 job each). */
+// pg-boss 12 ignores burstWhenBatchFull at batchSize 1, and with NOTIFY active it waits the NOTIFY
+// backstop (30 s, not pollingIntervalSeconds) between fetches: at batchSize 1 a backlog drained
+// 3 jobs a minute (burstWhenReadyExceeds: 1 did not help, its cached ready count lags). So
+// concurrency 1 fetches batches of 2 and runs them one after the other (`sequential`): one job
+// at a time, like every other runner at concurrency 1.
 export function workOptions(concurrency) {
   const localConcurrency = concurrency >= 2 ? 2 : 1;
   return {
-    batchSize: Math.max(1, Math.ceil(concurrency / localConcurrency)),
+    batchSize: Math.max(2, Math.ceil(concurrency / localConcurrency)),
     localConcurrency,
     pollingIntervalSeconds: 0.5,
     burstWhenBatchFull: true,
@@ -30,9 +35,10 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = 
       boss.on('error', (err) => errors.push(err));
       await boss.start();
       await boss.createQueue(QUEUE, { notify: true });
-      await boss.work(QUEUE, workOptions(concurrency), (batch) =>
-        Promise.all(batch.map((job) => tracker.run(job.data.t))),
-      );
+      await boss.work(QUEUE, workOptions(concurrency), async (batch) => {
+        if (concurrency > 1) return Promise.all(batch.map((job) => tracker.run(job.data.t)));
+        for (const job of batch) await tracker.run(job.data.t); // sequential: see workOptions
+      });
       for (const ids of chunks(jobs)) {
         const t = tracker.stamp();
         await boss.insert(QUEUE, ids.map((i) => ({ data: { i, t } })));

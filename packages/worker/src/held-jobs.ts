@@ -39,10 +39,13 @@ export class HeldJobs {
     );
     // Jobs that ran and only wait for their completion to be written do not count: claiming the
     // next batch overlaps with writing the last one (the Completer bounds that backlog itself).
-    // Claim once half the target is used up, not per freed slot: fewer, bigger claims.
+    // Claim once half the target is used up, not per freed slot: fewer, bigger claims. But never
+    // leave a slot idle with nothing waiting for it (slow jobs would otherwise run below concurrency
+    // until the next one ends).
     const target = this.concurrency() + prefetch;
     const have = this.waiting.length + this.running;
-    return have <= target / 2 ? target - have : 0;
+    const slotIdle = this.running < this.concurrency() && this.waiting.length === 0;
+    return have <= target / 2 || slotIdle ? target - have : 0;
   }
 
   add(job: ClaimedJob): void {

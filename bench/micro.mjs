@@ -65,7 +65,14 @@ const completion = (job) => ({ id: job.id, token: job.token, status: 'success', 
 
 function coldJob(i) {
   return {
-    id: `m${i}`, path: SCRIPT, hash: 'micro', language: 'javascript', code: NOOP, args: {}, attempt: 1, timeoutMs: 30_000,
+    id: `m${i}`,
+    path: SCRIPT,
+    hash: 'micro',
+    language: 'javascript',
+    code: NOOP,
+    args: {},
+    attempt: 1,
+    timeoutMs: 30_000,
   };
 }
 
@@ -79,15 +86,27 @@ export async function runMicro({ quick = false, log = console.log } = {}) {
   let coldN = 0;
   try {
     const bench = new Bench({ ...(quick ? OPTIONS.quick : OPTIONS.full), warmupIterations: 3 });
-    bench.add('claim statement (1 job)', async () => {
-      await q.claim(1);
-    }, { beforeEach: () => q.refill(1) });
-    bench.add('claim statement (100 jobs)', async () => {
-      await q.claim(100);
-    }, { beforeEach: () => q.refill(100) });
-    bench.add('completion batch (100 jobs)', async () => {
-      await q.queue.complete(q.claimed.splice(0, 100).map(completion));
-    }, { beforeEach: () => q.haveClaimed(100) });
+    bench.add(
+      'claim statement (1 job)',
+      async () => {
+        await q.claim(1);
+      },
+      { beforeEach: () => q.refill(1) },
+    );
+    bench.add(
+      'claim statement (100 jobs)',
+      async () => {
+        await q.claim(100);
+      },
+      { beforeEach: () => q.refill(100) },
+    );
+    bench.add(
+      'completion batch (100 jobs)',
+      async () => {
+        await q.queue.complete(q.claimed.splice(0, 100).map(completion));
+      },
+      { beforeEach: () => q.haveClaimed(100) },
+    );
     bench.add('cold process start (noop job)', async () => {
       const outcome = await cold.run(coldJob(coldN++), ctx);
       if (outcome.status !== 'success') throw new Error(`cold job failed: ${JSON.stringify(outcome)}`);
@@ -100,7 +119,8 @@ export async function runMicro({ quick = false, log = console.log } = {}) {
     if (log === console.log) console.table(bench.table());
     return bench.tasks.map((task) => {
       const r = task.result;
-      if (!r || !('latency' in r)) return { name: task.name, error: r?.error?.message ?? r?.state ?? 'no result' };
+      if (!r || !('latency' in r))
+        return { name: task.name, error: r?.error?.message ?? r?.state ?? 'no result' };
       return {
         name: task.name,
         opsPerSec: round(1000 / r.latency.mean, 1),

@@ -1,8 +1,9 @@
 // Where Millrace's claim+complete time goes at batch 1000: the time of each statement over a
 // drained backlog, and EXPLAIN ANALYZE of CLAIM_JOBS and COMPLETE_JOBS on a filled table.
 //   node bench/queue-profile.mjs [--jobs 50000] [--explain]
-import { parseArgs } from 'node:util';
+
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
@@ -34,7 +35,12 @@ async function drainWith(db, queue, claimSql, batch) {
   return { done, claimMs, completeMs };
 }
 
-export async function compareVariants({ jobs = 50_000, batch = 1000, repetitions = 3, log = console.log } = {}) {
+export async function compareVariants({
+  jobs = 50_000,
+  batch = 1000,
+  repetitions = 3,
+  log = console.log,
+} = {}) {
   const { claimVariants } = await import('./lib/claim-variants.mjs');
   const database = await createBenchDatabase('var');
   const db = await openDb({ url: database.url, poolSize: 2 });
@@ -48,9 +54,12 @@ export async function compareVariants({ jobs = 50_000, batch = 1000, repetitions
         await db.query('TRUNCATE millrace.jobs, millrace.job_queue, millrace.job_completed');
         await fill(queue, db, jobs);
         const { done, claimMs, completeMs } = await drainWith(db, queue, sql, batch);
-        const row = { jobsPerSec: Math.round((done / (claimMs + completeMs)) * 1000),
-          claimUs: +((claimMs * 1000) / done).toFixed(1), completeUs: +((completeMs * 1000) / done).toFixed(1) };
-        (results[label] ??= []).push(row);
+        const row = {
+          jobsPerSec: Math.round((done / (claimMs + completeMs)) * 1000),
+          claimUs: +((claimMs * 1000) / done).toFixed(1),
+          completeUs: +((completeMs * 1000) / done).toFixed(1),
+        };
+        results[label] = [...(results[label] ?? []), row];
         log(`${label}: ${JSON.stringify(row)}`);
       }
     }
@@ -79,11 +88,15 @@ export async function profileQueue({ jobs = 50_000, batch = 1000, explain = fals
       const t1 = performance.now();
       claimMs += t1 - t0;
       if (claimed.length === 0) break;
-      await queue.complete(claimed.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null })));
+      await queue.complete(
+        claimed.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null })),
+      );
       completeMs += performance.now() - t1;
       done += claimed.length;
     }
-    log(`batch ${batch}, ${done} jobs: claim ${((claimMs * 1000) / done).toFixed(1)} µs/job, complete ${((completeMs * 1000) / done).toFixed(1)} µs/job`);
+    log(
+      `batch ${batch}, ${done} jobs: claim ${((claimMs * 1000) / done).toFixed(1)} µs/job, complete ${((completeMs * 1000) / done).toFixed(1)} µs/job`,
+    );
   } finally {
     await db.close();
     await database.drop();
@@ -98,13 +111,29 @@ async function explainStatements(db, queue, batch, log) {
   };
   await plan('CLAIM_JOBS', CLAIM_JOBS, ['prof', ['node'], batch]);
   const claimed = await queue.claim('prof', ['node'], batch);
-  const input = claimed.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null, error: null,
-    retryable: false, duration_ms: null, started_at_ms: null }));
+  const input = claimed.map((j) => ({
+    id: j.id,
+    token: j.token,
+    status: 'success',
+    result: null,
+    error: null,
+    retryable: false,
+    duration_ms: null,
+    started_at_ms: null,
+  }));
   await plan('COMPLETE_JOBS', COMPLETE_JOBS, [JSON.stringify(input), 1000, 3_600_000]);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { jobs: { type: 'string', default: '50000' }, batch: { type: 'string', default: '1000' }, explain: { type: 'boolean', default: false }, variants: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      jobs: { type: 'string', default: '50000' },
+      batch: { type: 'string', default: '1000' },
+      explain: { type: 'boolean', default: false },
+      variants: { type: 'boolean', default: false },
+    },
+  });
   if (values.variants) await compareVariants({ jobs: Number(values.jobs), batch: Number(values.batch) });
-  else await profileQueue({ jobs: Number(values.jobs), batch: Number(values.batch), explain: values.explain });
+  else
+    await profileQueue({ jobs: Number(values.jobs), batch: Number(values.batch), explain: values.explain });
 }

@@ -45,7 +45,9 @@ async function openMillrace(url) {
     db,
     queue,
     async reset() {
-      await db.query('TRUNCATE millrace.jobs, millrace.job_queue, millrace.job_completed, millrace.job_attempts');
+      await db.query(
+        'TRUNCATE millrace.jobs, millrace.job_queue, millrace.job_completed, millrace.job_attempts',
+      );
     },
     /** pushMany in batches of `batch`; returns jobs/s. */
     async push(total, batch = 1000) {
@@ -65,7 +67,9 @@ async function openMillrace(url) {
       for (;;) {
         const jobs = await queue.claim(WORKER, TAGS, batch);
         if (jobs.length === 0) break;
-        await queue.complete(jobs.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null })));
+        await queue.complete(
+          jobs.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null })),
+        );
         done += jobs.length;
       }
       return { jobs: done, ms: performance.now() - start };
@@ -92,20 +96,30 @@ export async function runQueueThroughput({ quick = false, log = console.log } = 
   try {
     const push = { millrace: [], floor: [] };
     for (let r = 0; r < config.repetitions; r++) {
-      for (const [name, system] of [['millrace', millrace], ['floor', floor]]) {
+      for (const [name, system] of [
+        ['millrace', millrace],
+        ['floor', floor],
+      ]) {
         await system.reset();
         push[name].push(await system.push(config.pushJobs));
       }
-      log(`push rep ${r + 1}: millrace ${round(push.millrace.at(-1))} jobs/s, floor ${round(push.floor.at(-1))} jobs/s`);
+      log(
+        `push rep ${r + 1}: millrace ${round(push.millrace.at(-1))} jobs/s, floor ${round(push.floor.at(-1))} jobs/s`,
+      );
     }
     const claim = [];
     for (const batch of [1, 100, 1000]) {
       const runs = { millrace: [], floor: [] };
       for (let r = 0; r < config.repetitions; r++) {
-        for (const [name, system] of [['millrace', millrace], ['floor', floor]]) {
+        for (const [name, system] of [
+          ['millrace', millrace],
+          ['floor', floor],
+        ]) {
           runs[name].push(await measureDrain(system, batch, config.backlog[batch]));
         }
-        log(`batch ${batch} rep ${r + 1}: millrace ${round(runs.millrace.at(-1))} jobs/s, floor ${round(runs.floor.at(-1))} jobs/s`);
+        log(
+          `batch ${batch} rep ${r + 1}: millrace ${round(runs.millrace.at(-1))} jobs/s, floor ${round(runs.floor.at(-1))} jobs/s`,
+        );
       }
       claim.push({ batch, backlog: config.backlog[batch], runs });
     }
@@ -131,25 +145,45 @@ function summarise(config, quick, push, claim) {
     quick,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
     config,
-    push: { batch: 1000, jobs: config.pushJobs, millrace: row(push.millrace), floor: row(push.floor),
-      ratio: round(median(push.millrace) / median(push.floor), 3) },
+    push: {
+      batch: 1000,
+      jobs: config.pushJobs,
+      millrace: row(push.millrace),
+      floor: row(push.floor),
+      ratio: round(median(push.millrace) / median(push.floor), 3),
+    },
     claimComplete,
-    target: { rule: 'millrace claim+complete at batch 1000 >= 0.5 x floor', ratio: at1000.ratio,
-      met: at1000.ratio >= TARGET_RATIO },
+    target: {
+      rule: 'millrace claim+complete at batch 1000 >= 0.5 x floor',
+      ratio: at1000.ratio,
+      met: at1000.ratio >= TARGET_RATIO,
+    },
   };
 }
 
 export function printQueueThroughput(result) {
   const usPerJob = (jobsPerSec) => round(1e6 / jobsPerSec, 1);
   const rows = [
-    { scenario: `push (pushMany ×1000, ${result.push.jobs} jobs)`, 'millrace jobs/s': result.push.millrace.median,
-      'floor jobs/s': result.push.floor.median, 'µs/job millrace': usPerJob(result.push.millrace.median),
-      'µs/job floor': usPerJob(result.push.floor.median), ratio: result.push.ratio },
-    ...result.claimComplete.map((c) => ({ scenario: `claim+complete batch ${c.batch} (${c.backlog} jobs)`,
-      'millrace jobs/s': c.millrace.median, 'floor jobs/s': c.floor.median,
-      'µs/job millrace': usPerJob(c.millrace.median), 'µs/job floor': usPerJob(c.floor.median), ratio: c.ratio })),
+    {
+      scenario: `push (pushMany ×1000, ${result.push.jobs} jobs)`,
+      'millrace jobs/s': result.push.millrace.median,
+      'floor jobs/s': result.push.floor.median,
+      'µs/job millrace': usPerJob(result.push.millrace.median),
+      'µs/job floor': usPerJob(result.push.floor.median),
+      ratio: result.push.ratio,
+    },
+    ...result.claimComplete.map((c) => ({
+      scenario: `claim+complete batch ${c.batch} (${c.backlog} jobs)`,
+      'millrace jobs/s': c.millrace.median,
+      'floor jobs/s': c.floor.median,
+      'µs/job millrace': usPerJob(c.millrace.median),
+      'µs/job floor': usPerJob(c.floor.median),
+      ratio: c.ratio,
+    })),
   ];
-  console.log(`\nqueue throughput (${result.quick ? 'quick, 1 run' : `median of ${result.config.repetitions}`}; floor = plain SQL, same run)`);
+  console.log(
+    `\nqueue throughput (${result.quick ? 'quick, 1 run' : `median of ${result.config.repetitions}`}; floor = plain SQL, same run)`,
+  );
   printTable(rows);
   const t = result.target;
   console.log(`target: ${t.rule}: ratio ${t.ratio} → ${t.met ? 'MET' : 'NOT MET'}`);

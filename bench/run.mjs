@@ -20,7 +20,8 @@ import { runMicro } from './micro.mjs';
 import { peers } from './peers/index.mjs';
 import { drain, latency as measureLatency } from './runners/millrace.mjs';
 
-const USAGE = 'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME]';
+const USAGE =
+  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME]';
 
 function parseFlags(argv) {
   const { values } = parseArgs({
@@ -43,14 +44,28 @@ function parseFlags(argv) {
     console.log(USAGE);
     process.exit(0);
   }
-  const list = (s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
+  const list = (s) =>
+    s
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : null;
   const wanted = list(values.scenario);
-  const scenarios = wanted ? SCENARIOS.filter((s) => wanted.includes(s.id) || wanted.includes(s.work)) : SCENARIOS;
+  const scenarios = wanted
+    ? SCENARIOS.filter((s) => wanted.includes(s.id) || wanted.includes(s.work))
+    : SCENARIOS;
   const runnerNames = list(values.runner);
-  const unknown = [...(runnerNames ?? []).filter((r) => !RUNNERS.includes(r)), ...(wanted ?? []).filter((w) => !SCENARIOS.some((s) => s.id === w || s.work === w))];
-  if (unknown.length || scenarios.length === 0) throw new Error(`unknown scenario or runner: ${unknown.join(', ') || values.scenario}\n${USAGE}`);
+  const unknown = [
+    ...(runnerNames ?? []).filter((r) => !RUNNERS.includes(r)),
+    ...(wanted ?? []).filter((w) => !SCENARIOS.some((s) => s.id === w || s.work === w)),
+  ];
+  if (unknown.length || scenarios.length === 0)
+    throw new Error(`unknown scenario or runner: ${unknown.join(', ') || values.scenario}\n${USAGE}`);
   const withPeers = values['no-peers'] ? false : (values.peers ?? true);
-  let runners = runnerNames ? [LIMIT, ...RUNNERS.filter((r) => r !== LIMIT && runnerNames.includes(r))] : RUNNERS;
+  let runners = runnerNames
+    ? [LIMIT, ...RUNNERS.filter((r) => r !== LIMIT && runnerNames.includes(r))]
+    : RUNNERS;
   if (!withPeers) runners = runners.filter((r) => !PEERS.includes(r));
   const mode = values.quick ? 'quick' : 'full';
   const jobs = values.jobs == null ? null : Number(values.jobs);
@@ -75,7 +90,13 @@ async function measure(runner, { work, concurrency, jobs, quick }) {
   try {
     if (MILLRACE.includes(runner)) {
       const perJob = { noop: 60, cpu1ms: 60, sleep100ms: 200 }[work]; // generous even for naive spawn
-      return await drain({ runner, work, jobs, concurrency, timeoutMs: 60_000 + Math.ceil((jobs * perJob) / concurrency) });
+      return await drain({
+        runner,
+        work,
+        jobs,
+        concurrency,
+        timeoutMs: 60_000 + Math.ceil((jobs * perJob) / concurrency),
+      });
     }
     return await peers[runner].run({ jobs, concurrency, work, quick });
   } catch (err) {
@@ -99,12 +120,24 @@ async function runMatrix(plan, log) {
         const result = await measure(runner, { ...scenario, jobs, quick: plan.mode === 'quick' });
         runs.get(runner).push(result);
         const secs = round((performance.now() - t0) / 1000, 1);
-        const what = result.error ? `FAILED (${result.error.slice(0, 120)})` : `${fmt(result.jobsPerSec)} jobs/s`;
-        log(`[${String(++n).padStart(3)}/${total}] ${scenario.id.padEnd(14)} ${runner.padEnd(15)} rep ${rep}/${plan.repeats} ${String(jobs).padStart(6)} jobs: ${what} (${secs} s)`);
+        const what = result.error
+          ? `FAILED (${result.error.slice(0, 120)})`
+          : `${fmt(result.jobsPerSec)} jobs/s`;
+        log(
+          `[${String(++n).padStart(3)}/${total}] ${scenario.id.padEnd(14)} ${runner.padEnd(15)} rep ${rep}/${plan.repeats} ${String(jobs).padStart(6)} jobs: ${what} (${secs} s)`,
+        );
       }
     }
     const scenarioRows = plan.runners.map((runner) =>
-      summariseRow({ scenario: scenario.id, runner, kind: kindOf(runner), jobs: plan.jobs ?? jobsFor(plan.mode, scenario.id, runner), work: scenario.work, concurrency: scenario.concurrency, runs: runs.get(runner) }),
+      summariseRow({
+        scenario: scenario.id,
+        runner,
+        kind: kindOf(runner),
+        jobs: plan.jobs ?? jobsFor(plan.mode, scenario.id, runner),
+        work: scenario.work,
+        concurrency: scenario.concurrency,
+        runs: runs.get(runner),
+      }),
     );
     rows.push(...finishRows(scenarioRows, []));
   }
@@ -115,9 +148,13 @@ async function runLatency(plan, log) {
   const out = [];
   for (const runner of plan.runners.filter((r) => MILLRACE.includes(r))) {
     const t0 = performance.now();
-    const r = await measureLatency({ runner, samples: plan.latencySamples }).catch((err) => ({ error: err.message }));
+    const r = await measureLatency({ runner, samples: plan.latencySamples }).catch((err) => ({
+      error: err.message,
+    }));
     out.push({ runner, samples: plan.latencySamples, ...r });
-    log(`latency ${runner.padEnd(15)} ${r.error ? `FAILED (${r.error})` : `p50 ${r.p50LatencyMs} ms, p99 ${r.p99LatencyMs} ms`} (${round((performance.now() - t0) / 1000, 1)} s)`);
+    log(
+      `latency ${runner.padEnd(15)} ${r.error ? `FAILED (${r.error})` : `p50 ${r.p50LatencyMs} ms, p99 ${r.p99LatencyMs} ms`} (${round((performance.now() - t0) / 1000, 1)} s)`,
+    );
   }
   return out;
 }
@@ -131,10 +168,16 @@ async function main() {
   const started = Date.now();
   const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   const environment = await describeEnvironment();
-  const pgInfo = environment.postgres.error ?? `PostgreSQL ${environment.postgres.version} ${JSON.stringify(environment.postgres.settings)}`;
-  log(`bench ${plan.mode}: ${plan.scenarios.length} scenario(s) × ${plan.runners.length} runner(s) × ${plan.repeats} repeat(s); ${environment.machine.cpus} × ${environment.machine.cpuModel}, Node ${environment.node}, ${pgInfo}`);
+  const pgInfo =
+    environment.postgres.error ??
+    `PostgreSQL ${environment.postgres.version} ${JSON.stringify(environment.postgres.settings)}`;
+  log(
+    `bench ${plan.mode}: ${plan.scenarios.length} scenario(s) × ${plan.runners.length} runner(s) × ${plan.repeats} repeat(s); ${environment.machine.cpus} × ${environment.machine.cpuModel}, Node ${environment.node}, ${pgInfo}`,
+  );
   if (environment.machine.loadAverage[0] > environment.machine.cpus / 2) {
-    log(`warning: load average ${environment.machine.loadAverage[0]} on ${environment.machine.cpus} CPUs before the run: numbers will be noisy`);
+    log(
+      `warning: load average ${environment.machine.loadAverage[0]} on ${environment.machine.cpus} CPUs before the run: numbers will be noisy`,
+    );
   }
   const latency = plan.latency ? await runLatency(plan, log) : [];
   const rows = finishRows(await runMatrix(plan, log), latency);
@@ -144,7 +187,13 @@ async function main() {
     date: new Date(started).toISOString(),
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     mode: plan.mode,
-    config: { repeats: plan.repeats, latencySamples: plan.latencySamples, scenarios: plan.scenarios.map((s) => s.id), runners: plan.runners, jobsOverride: plan.jobs },
+    config: {
+      repeats: plan.repeats,
+      latencySamples: plan.latencySamples,
+      scenarios: plan.scenarios.map((s) => s.id),
+      runners: plan.runners,
+      jobsOverride: plan.jobs,
+    },
     durationMs: Date.now() - started,
     environment,
     rows,
@@ -157,17 +206,37 @@ async function main() {
   printTable(tableRows(rows));
   if (latency.length) {
     console.log('\nEnqueue→start latency at low load (Millrace)');
-    printTable(latency.map((l) => ({ runner: l.runner, 'p50 ms': l.p50LatencyMs ?? null, 'p99 ms': l.p99LatencyMs ?? null, note: l.error ?? '' })));
+    printTable(
+      latency.map((l) => ({
+        runner: l.runner,
+        'p50 ms': l.p50LatencyMs ?? null,
+        'p99 ms': l.p99LatencyMs ?? null,
+        note: l.error ?? '',
+      })),
+    );
   }
   if (micro.length) {
     console.log('\nMicro-benchmarks (tinybench)');
-    printTable(micro.map((m) => ({ piece: m.name, 'ops/s': m.opsPerSec ?? null, 'jobs/s': m.jobsPerSec ?? null, 'mean ms': m.meanMs ?? null, 'p99 ms': m.p99Ms ?? null, note: m.error ?? '' })));
+    printTable(
+      micro.map((m) => ({
+        piece: m.name,
+        'ops/s': m.opsPerSec ?? null,
+        'jobs/s': m.jobsPerSec ?? null,
+        'mean ms': m.meanMs ?? null,
+        'p99 ms': m.p99Ms ?? null,
+        note: m.error ?? '',
+      })),
+    );
   }
   console.log('\nTargets');
   printTargets(targets);
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const scenarios = plan.scenarios.map((s) => ({ id: s.id, title: `${s.work}, concurrency ${s.concurrency}`, rows: rows.filter((r) => r.scenario === s.id) }));
+  const scenarios = plan.scenarios.map((s) => ({
+    id: s.id,
+    title: `${s.work}, concurrency ${s.concurrency}`,
+    rows: rows.filter((r) => r.scenario === s.id),
+  }));
   await writeFile(new URL(`${plan.out}.json`, dir), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(new URL(`${plan.out}.md`, dir), markdown(result));
   await writeFile(new URL(`${plan.out}.svg`, dir), throughputChart(scenarios));
@@ -177,7 +246,8 @@ async function main() {
 // A peer's pool left idle past its run gets 57P01 when its database is dropped WITH (FORCE): that
 // must not end the whole bench. Anything else still crashes it.
 process.on('uncaughtException', (err) => {
-  if (err?.code === '57P01') return console.error(`ignored a dropped bench database's connection error: ${err.message}`);
+  if (err?.code === '57P01')
+    return console.error(`ignored a dropped bench database's connection error: ${err.message}`);
   console.error(err);
   process.exit(1);
 });

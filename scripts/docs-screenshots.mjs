@@ -5,9 +5,16 @@ import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8787';
 const post = (path, body) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
-const jobs = Array.from({ length: 100 }, (_, i) => ({ path: 'f/examples/send_email', args: { to: `user${i}@example.com` } }));
+const jobs = Array.from({ length: 100 }, (_, i) => ({
+  path: 'f/examples/send_email',
+  args: { to: `user${i}@example.com` },
+}));
 await post('/api/jobs', { jobs });
 await post('/api/run/f/examples/hello?wait=true', { name: 'Ada' });
 await post('/api/run/f/examples/fail?wait=true', {});
@@ -15,7 +22,16 @@ await new Promise((r) => setTimeout(r, 2500)); // let the last runs and a throug
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 for (const [name, hash] of [

@@ -21,7 +21,8 @@ const BAR_H = 14;
 const GAP = 4;
 const GROUP_HEAD = 24;
 
-const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const escapeXml = (s) =>
+  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : String(v));
 
 /**
@@ -36,17 +37,25 @@ export function throughputChart(scenarios, { title = 'Throughput per runner (job
   const parts = [];
   let y = 50;
   for (const scenario of scenarios) {
-    parts.push(`<text x="4" y="${y + 16}" font-weight="bold">${escape(scenario.title)}</text>`);
+    parts.push(`<text x="4" y="${y + 16}" font-weight="bold">${escapeXml(scenario.title)}</text>`);
     y += GROUP_HEAD;
     for (const row of scenario.rows) {
       const colour = COLOURS[row.runner] ?? '#444';
-      parts.push(`<text x="${LABEL_W - 6}" y="${y + BAR_H - 3}" text-anchor="end">${escape(row.runner)}</text>`);
+      parts.push(
+        `<text x="${LABEL_W - 6}" y="${y + BAR_H - 3}" text-anchor="end">${escapeXml(row.runner)}</text>`,
+      );
       if (row.jobsPerSec > 0) {
         const w = Math.max(1, x(row.jobsPerSec) - LABEL_W);
-        parts.push(`<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${colour}"/>`);
-        parts.push(`<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 3}">${fmt(row.jobsPerSec)}</text>`);
+        parts.push(
+          `<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${colour}"/>`,
+        );
+        parts.push(
+          `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 3}">${fmt(row.jobsPerSec)}</text>`,
+        );
       } else {
-        parts.push(`<text x="${LABEL_W + 4}" y="${y + BAR_H - 3}" fill="#b00">${escape(row.error ? 'failed' : 'not run')}</text>`);
+        parts.push(
+          `<text x="${LABEL_W + 4}" y="${y + BAR_H - 3}" fill="#b00">${escapeXml(row.error ? 'failed' : 'not run')}</text>`,
+        );
       }
       y += BAR_H + GAP;
     }
@@ -62,7 +71,7 @@ export function throughputChart(scenarios, { title = 'Throughput per runner (job
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="4" y="20" font-size="14" font-weight="bold">${escape(title)}</text>`,
+    `<text x="4" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     ...axis,
     ...parts,
     '</svg>',

@@ -6,7 +6,14 @@ import os from 'node:os';
 import pg from 'pg';
 import { serverUrl } from './database.mjs';
 
-const PG_SETTINGS = ['shared_buffers', 'synchronous_commit', 'fsync', 'max_connections', 'wal_level', 'work_mem'];
+const PG_SETTINGS = [
+  'shared_buffers',
+  'synchronous_commit',
+  'fsync',
+  'max_connections',
+  'wal_level',
+  'work_mem',
+];
 
 async function postgres() {
   const client = new pg.Client({ connectionString: serverUrl() });
@@ -27,7 +34,10 @@ async function redis() {
   try {
     const { default: Redis } = await import('ioredis');
     const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-      lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null,
+      lazyConnect: true,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
     });
     try {
       await client.connect();
@@ -43,7 +53,9 @@ async function redis() {
 
 function commit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }

@@ -29,16 +29,44 @@ export const SECONDS_PER_MONTH = 86_400 * 30;
  */
 const JOBS = {
   full: {
-    'noop-c1': { 'for-loop': 100_000, dedicated: 100_000, generic: 200, 'generic-naive': 100, 'pg-boss': 10_000, peer: 20_000 },
-    'noop-c8': { 'for-loop': 100_000, dedicated: 20_000, generic: 200, 'generic-naive': 100, 'pg-boss': 10_000, peer: 20_000 },
+    'noop-c1': {
+      'for-loop': 100_000,
+      dedicated: 100_000,
+      generic: 200,
+      'generic-naive': 100,
+      'pg-boss': 10_000,
+      peer: 20_000,
+    },
+    'noop-c8': {
+      'for-loop': 100_000,
+      dedicated: 20_000,
+      generic: 200,
+      'generic-naive': 100,
+      'pg-boss': 10_000,
+      peer: 20_000,
+    },
     'cpu1ms-c1': { 'for-loop': 2_000, dedicated: 2_000, generic: 100, 'generic-naive': 100, peer: 2_000 },
     'cpu1ms-c2': { 'for-loop': 2_000, dedicated: 2_000, generic: 100, 'generic-naive': 100, peer: 2_000 },
     'sleep100ms-c1': { 'for-loop': 50, dedicated: 50, generic: 50, 'generic-naive': 50, peer: 20 },
     'sleep100ms-c10': { 'for-loop': 300, dedicated: 300, generic: 300, 'generic-naive': 300, peer: 300 },
   },
   quick: {
-    'noop-c1': { 'for-loop': 2_000, dedicated: 2_000, generic: 20, 'generic-naive': 10, 'pg-boss': 500, peer: 1_000 },
-    'noop-c8': { 'for-loop': 2_000, dedicated: 2_000, generic: 20, 'generic-naive': 10, 'pg-boss': 500, peer: 1_000 },
+    'noop-c1': {
+      'for-loop': 2_000,
+      dedicated: 2_000,
+      generic: 20,
+      'generic-naive': 10,
+      'pg-boss': 500,
+      peer: 1_000,
+    },
+    'noop-c8': {
+      'for-loop': 2_000,
+      dedicated: 2_000,
+      generic: 20,
+      'generic-naive': 10,
+      'pg-boss': 500,
+      peer: 1_000,
+    },
     'cpu1ms-c1': { 'for-loop': 300, dedicated: 300, generic: 10, 'generic-naive': 10, peer: 300 },
     'cpu1ms-c2': { 'for-loop': 300, dedicated: 300, generic: 10, 'generic-naive': 10, peer: 300 },
     'sleep100ms-c1': { 'for-loop': 10, dedicated: 10, generic: 10, 'generic-naive': 5, peer: 5 },
@@ -59,13 +87,45 @@ export function jobsFor(mode, scenarioId, runner) {
 
 /** The issues' targets; `row(scenario, runner)` and `latency(runner)` look up measured values. */
 export const TARGETS = [
-  { runner: 'handlers', scenario: 'noop-c1', metric: 'jobsPerSec', min: 30_000, minJobs: 100_000, label: 'handlers noop jobs/s ≥ 30,000' },
-  { runner: 'thread', scenario: 'noop-c1', metric: 'jobsPerSec', min: 15_000, minJobs: 100_000, label: 'thread noop jobs/s ≥ 15,000' },
+  {
+    runner: 'handlers',
+    scenario: 'noop-c1',
+    metric: 'jobsPerSec',
+    min: 30_000,
+    minJobs: 100_000,
+    label: 'handlers noop jobs/s ≥ 30,000',
+  },
+  {
+    runner: 'thread',
+    scenario: 'noop-c1',
+    metric: 'jobsPerSec',
+    min: 15_000,
+    minJobs: 100_000,
+    label: 'thread noop jobs/s ≥ 15,000',
+  },
   ...DEDICATED.flatMap((runner) => [
-    { runner, scenario: 'sleep100ms-c1', metric: 'jobsPerSec', min: 9.95, label: `${runner} 100 ms c=1 jobs/s ≥ 9.95` },
-    { runner, scenario: 'sleep100ms-c1', metric: 'overheadMs', max: 0.5, label: `${runner} 100 ms c=1 overhead ≤ 0.5 ms` },
+    {
+      runner,
+      scenario: 'sleep100ms-c1',
+      metric: 'jobsPerSec',
+      min: 9.95,
+      label: `${runner} 100 ms c=1 jobs/s ≥ 9.95`,
+    },
+    {
+      runner,
+      scenario: 'sleep100ms-c1',
+      metric: 'overheadMs',
+      max: 0.5,
+      label: `${runner} 100 ms c=1 overhead ≤ 0.5 ms`,
+    },
   ]),
-  { runner: 'generic', scenario: 'sleep100ms-c1', metric: 'jobsPerSec', min: 9.0, label: 'generic 100 ms c=1 jobs/s ≥ 9.0' },
+  {
+    runner: 'generic',
+    scenario: 'sleep100ms-c1',
+    metric: 'jobsPerSec',
+    min: 9.0,
+    label: 'generic 100 ms c=1 jobs/s ≥ 9.0',
+  },
   ...DEDICATED.flatMap((runner) => [
     { runner, latency: true, metric: 'p50LatencyMs', max: 5, label: `${runner} enqueue→start p50 ≤ 5 ms` },
     { runner, latency: true, metric: 'p99LatencyMs', max: 15, label: `${runner} enqueue→start p99 ≤ 15 ms` },
@@ -81,7 +141,8 @@ export function checkTargets({ rows, latency }) {
     const value = source?.[t.metric];
     if (value == null) return { label: t.label, value: null, status: 'not run', note: source?.error ?? '' };
     const ok = t.min != null ? value >= t.min : value <= t.max;
-    const note = t.minJobs && source.jobs < t.minJobs ? `backlog ${source.jobs} < ${t.minJobs}: indicative only` : '';
+    const note =
+      t.minJobs && source.jobs < t.minJobs ? `backlog ${source.jobs} < ${t.minJobs}: indicative only` : '';
     return { label: t.label, value, status: ok ? 'PASS' : 'MISS', note };
   });
 }

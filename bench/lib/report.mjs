@@ -11,10 +11,19 @@ import { median, round } from './stats.mjs';
 export function summariseRow({ scenario, runner, kind, jobs, work, concurrency, runs }) {
   const ok = runs.filter((r) => r.jobsPerSec > 0);
   const errors = runs.filter((r) => r.error).map((r) => r.error);
-  const row = { scenario, runner, kind, work, concurrency, jobs, runs: runs.map((r) => r.jobsPerSec ?? null) };
+  const row = {
+    scenario,
+    runner,
+    kind,
+    work,
+    concurrency,
+    jobs,
+    runs: runs.map((r) => r.jobsPerSec ?? null),
+  };
   if (ok.length === 0) return { ...row, error: errors[0] ?? 'no successful run', errors };
   const jobsPerSec = median(ok.map((r) => r.jobsPerSec));
-  const lat = (key) => (ok.some((r) => r[key] != null) ? median(ok.filter((r) => r[key] != null).map((r) => r[key])) : null);
+  const lat = (key) =>
+    ok.some((r) => r[key] != null) ? median(ok.filter((r) => r[key] != null).map((r) => r[key])) : null;
   return {
     ...row,
     jobsPerSec: round(jobsPerSec, jobsPerSec < 100 ? 3 : 1),
@@ -32,10 +41,15 @@ export function summariseRow({ scenario, runner, kind, jobs, work, concurrency, 
 export function finishRows(rows, latency) {
   for (const row of rows) {
     const limit = rows.find((r) => r.scenario === row.scenario && r.runner === 'for-loop');
-    row.ratioToForLoop = row.jobsPerSec && limit?.jobsPerSec ? round(row.jobsPerSec / limit.jobsPerSec, 4) : null;
+    row.ratioToForLoop =
+      row.jobsPerSec && limit?.jobsPerSec ? round(row.jobsPerSec / limit.jobsPerSec, 4) : null;
     const low = latency.find((l) => l.runner === row.runner && l.p50LatencyMs != null);
     if (row.kind === 'millrace' && row.scenario === 'noop-c1' && low) {
-      Object.assign(row, { p50LatencyMs: low.p50LatencyMs, p99LatencyMs: low.p99LatencyMs, latencyBasis: 'low load' });
+      Object.assign(row, {
+        p50LatencyMs: low.p50LatencyMs,
+        p99LatencyMs: low.p99LatencyMs,
+        latencyBasis: 'low load',
+      });
     }
   }
   return rows;
@@ -56,11 +70,20 @@ export function tableRows(rows) {
     'vs for-loop': r.ratioToForLoop ?? null,
     'M jobs/month': millions(r.jobsPerMonth),
     '× Windmill': r.windmillMultiple ?? null,
-    note: r.error ? `FAILED: ${short(r.error)}` : r.errors ? `${r.errors.length} run(s) failed` : latencyNote(r),
+    note: r.error
+      ? `FAILED: ${short(r.error)}`
+      : r.errors
+        ? `${r.errors.length} run(s) failed`
+        : latencyNote(r),
   }));
 }
 
-const latencyNote = (r) => (r.latencyBasis === 'low load' ? 'latency: low load' : r.latencyBasis === 'backlog' ? 'latency: under backlog' : '');
+const latencyNote = (r) =>
+  r.latencyBasis === 'low load'
+    ? 'latency: low load'
+    : r.latencyBasis === 'backlog'
+      ? 'latency: under backlog'
+      : '';
 const short = (s) => (s.length > 90 ? `${s.slice(0, 87)}…` : s);
 
 function cell(v) {
@@ -71,7 +94,7 @@ function cell(v) {
 function markdownTable(rows) {
   if (rows.length === 0) return '_none_\n';
   const keys = Object.keys(rows[0]);
-  const lines = [`| ${keys.join(' | ')} |`, `|${keys.map((k, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  const lines = [`| ${keys.join(' | ')} |`, `|${keys.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) lines.push(`| ${keys.map((k) => cell(r[k]).replace(/\|/g, '\\|')).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }
@@ -81,28 +104,69 @@ export function markdown(result) {
   const { environment: env, mode, config } = result;
   const out = [];
   out.push(`# Millrace bench — ${result.date}`, '');
-  out.push(`Mode **${mode}**: ${config.repeats} repeat(s) per row, numbers are medians. Command: \`${result.command}\`. Took ${round(result.durationMs / 1000)} s.`, '');
+  out.push(
+    `Mode **${mode}**: ${config.repeats} repeat(s) per row, numbers are medians. Command: \`${result.command}\`. Took ${round(result.durationMs / 1000)} s.`,
+    '',
+  );
   out.push('## Machine', '');
-  out.push(`- ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryGb} GB RAM, ${env.machine.platform}, load average at start ${env.machine.loadAverage.join(' / ')}`);
-  out.push(`- Node ${env.node}; PostgreSQL ${env.postgres.version ?? env.postgres.error}; Redis ${env.redis.version ?? env.redis.error}`);
+  out.push(
+    `- ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryGb} GB RAM, ${env.machine.platform}, load average at start ${env.machine.loadAverage.join(' / ')}`,
+  );
+  out.push(
+    `- Node ${env.node}; PostgreSQL ${env.postgres.version ?? env.postgres.error}; Redis ${env.redis.version ?? env.redis.error}`,
+  );
   const s = env.postgres.settings ?? {};
-  out.push(`- PostgreSQL settings: ${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  out.push(
+    `- PostgreSQL settings: ${Object.entries(s)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
   if (env.commit) out.push(`- commit ${env.commit}`);
-  out.push('', '## Targets', '', markdownTable(result.targets.map((t) => ({ target: t.label, value: t.value, status: t.status, note: t.note }))));
+  out.push(
+    '',
+    '## Targets',
+    '',
+    markdownTable(
+      result.targets.map((t) => ({ target: t.label, value: t.value, status: t.status, note: t.note })),
+    ),
+  );
   out.push('## Throughput', '');
   out.push(
     'jobs/s: median over repeats. Millrace rows drain a backlog pushed before the clock starts, every job a durable',
     'job with its own completed row; peer and for-loop rows time enqueue and drain together (bench/peers/README.md).',
-    'overhead = concurrency × 1000 / jobs/s − the job\'s own work (0, 1 or 100 ms). M jobs/month = jobs/s × 86,400 × 30;',
+    "overhead = concurrency × 1000 / jobs/s − the job's own work (0, 1 or 100 ms). M jobs/month = jobs/s × 86,400 × 30;",
     '× Windmill = that / 26 M. Latency (enqueue→start): Millrace at low load (one job at a time, noop c=1 rows and the',
     'latency table); peers and for-loop over all jobs of the run, so with a backlog it includes queueing.',
     '',
   );
   out.push(markdownTable(tableRows(result.rows)));
   out.push('## Enqueue→start latency at low load (Millrace)', '');
-  out.push(markdownTable(result.latency.map((l) => ({ runner: l.runner, samples: l.samples, 'p50 ms': l.p50LatencyMs ?? null, 'p99 ms': l.p99LatencyMs ?? null, note: l.error ?? '' }))));
+  out.push(
+    markdownTable(
+      result.latency.map((l) => ({
+        runner: l.runner,
+        samples: l.samples,
+        'p50 ms': l.p50LatencyMs ?? null,
+        'p99 ms': l.p99LatencyMs ?? null,
+        note: l.error ?? '',
+      })),
+    ),
+  );
   out.push('## Micro-benchmarks (tinybench)', '');
-  out.push(markdownTable(result.micro.map((m) => ({ piece: m.name, 'ops/s': m.opsPerSec ?? null, 'jobs/s': m.jobsPerSec ?? null, 'mean ms': m.meanMs ?? null, 'p50 ms': m.p50Ms ?? null, 'p99 ms': m.p99Ms ?? null, samples: m.samples ?? null, note: m.error ?? '' }))));
+  out.push(
+    markdownTable(
+      result.micro.map((m) => ({
+        piece: m.name,
+        'ops/s': m.opsPerSec ?? null,
+        'jobs/s': m.jobsPerSec ?? null,
+        'mean ms': m.meanMs ?? null,
+        'p50 ms': m.p50Ms ?? null,
+        'p99 ms': m.p99Ms ?? null,
+        samples: m.samples ?? null,
+        note: m.error ?? '',
+      })),
+    ),
+  );
   const failures = result.rows.filter((r) => r.errors?.length);
   if (failures.length) {
     out.push('## Failures', '');

@@ -15,7 +15,13 @@ export const options = {
 
 const silent = new Logger(() => () => {});
 
-export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = serverUrl(), quick = false } = {}) {
+export async function run({
+  jobs = 2000,
+  concurrency = 10,
+  work = 'noop',
+  url = serverUrl(),
+  quick = false,
+} = {}) {
   return guarded(name, async () => {
     const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
     const database = await createBenchDatabase('gw', url);

@@ -28,7 +28,8 @@ export function workFor(name) {
 
 /** The chunks to enqueue: arrays of payloads `{ i, t }` (t = enqueue time, set by `stamp`). */
 export function* chunks(jobs, size = ENQUEUE_CHUNK) {
-  for (let i = 0; i < jobs; i += size) yield Array.from({ length: Math.min(size, jobs - i) }, (_, k) => i + k);
+  for (let i = 0; i < jobs; i += size)
+    yield Array.from({ length: Math.min(size, jobs - i) }, (_, k) => i + k);
 }
 
 /**

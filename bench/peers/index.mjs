@@ -2,8 +2,8 @@
 //   node bench/peers/index.mjs [--jobs 2000] [--concurrency 10] [--work noop|cpu1ms|sleep100ms] [--only bullmq,pg-boss] [--quick]
 // Writes bench/results/peers.json. Each peer gets its own database (or Redis prefix) and cleans up.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { printTable } from '../lib/stats.mjs';
 import * as bullmq from './bullmq.mjs';
 import * as forLoop from './for-loop.mjs';
@@ -42,9 +42,19 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   };
   const results = await runPeers(options);
   console.log(`\npeers: ${options.jobs} ${options.work} jobs, concurrency ${options.concurrency}`);
-  printTable(results.map((r) => ({ peer: r.peer, 'jobs/s': r.jobsPerSec ?? null, 'p50 ms': r.p50LatencyMs ?? null,
-    'p99 ms': r.p99LatencyMs ?? null, error: r.error ?? '' })));
+  printTable(
+    results.map((r) => ({
+      peer: r.peer,
+      'jobs/s': r.jobsPerSec ?? null,
+      'p50 ms': r.p50LatencyMs ?? null,
+      'p99 ms': r.p99LatencyMs ?? null,
+      error: r.error ?? '',
+    })),
+  );
   const dir = new URL('../results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  await writeFile(new URL('peers.json', dir), `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+  await writeFile(
+    new URL('peers.json', dir),
+    `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`,
+  );
 }

@@ -24,7 +24,13 @@ export function workOptions(concurrency) {
   };
 }
 
-export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = serverUrl(), quick = false } = {}) {
+export async function run({
+  jobs = 2000,
+  concurrency = 10,
+  work = 'noop',
+  url = serverUrl(),
+  quick = false,
+} = {}) {
   return guarded(name, async () => {
     const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
     const database = await createBenchDatabase('pgboss', url);
@@ -41,7 +47,10 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url = 
       });
       for (const ids of chunks(jobs)) {
         const t = tracker.stamp();
-        await boss.insert(QUEUE, ids.map((i) => ({ data: { i, t } })));
+        await boss.insert(
+          QUEUE,
+          ids.map((i) => ({ data: { i, t } })),
+        );
       }
       await tracker.done;
       if (errors.length) throw errors[0];

@@ -82,7 +82,9 @@ export async function drain({ runner, work = 'noop', jobs = 10_000, concurrency 
   try {
     const { queue, workerOptions } = await setUp(db, runner, work, concurrency);
     for (let i = 0; i < jobs; i += 5000) {
-      await queue.pushMany(Array.from({ length: Math.min(5000, jobs - i) }, (_, k) => ({ path: PATH, args: { i: i + k } })));
+      await queue.pushMany(
+        Array.from({ length: Math.min(5000, jobs - i) }, (_, k) => ({ path: PATH, args: { i: i + k } })),
+      );
     }
     const counter = await completionCounter(db, jobs);
     const started = performance.now();
@@ -98,7 +100,8 @@ export async function drain({ runner, work = 'noop', jobs = 10_000, concurrency 
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'success')::int AS ok,
               (extract(epoch FROM min(started_at)) * 1000)::float8 AS first_start FROM millrace.job_completed`,
     );
-    if (rows[0].ok !== jobs) throw new Error(`expected ${jobs} successful completed rows, found ${rows[0].ok} of ${rows[0].n}`);
+    if (rows[0].ok !== jobs)
+      throw new Error(`expected ${jobs} successful completed rows, found ${rows[0].ok} of ${rows[0].n}`);
     const firstStart = rows[0].first_start - performance.timeOrigin; // on this process's performance clock
     const drainMs = firstStart > started && firstStart < ended ? ended - firstStart : ended - started;
     return {

@@ -1,6 +1,7 @@
 // `npm run bench`: Millrace's runners, the peers and the in-process for-loop side by side on the
 // same PostgreSQL and machine, plus low-load latency and tinybench micro-benchmarks of the pieces.
-// Writes bench/results/<out>.json, .md and .svg (default out: latest).
+// Writes bench/results/<out>.json, .md and .svg (default out: latest, or quick with --quick, so a
+// quick run never replaces the full results the README quotes).
 //
 //   node bench/run.mjs                     full: 3 repeats per row, medians (~15 min on 2 cores)
 //   node bench/run.mjs --quick             small counts, 1 repeat (< 2 min; CI proves the bench runs)
@@ -36,7 +37,7 @@ function parseFlags(argv) {
       repeats: { type: 'string' },
       'no-micro': { type: 'boolean', default: false },
       'no-latency': { type: 'boolean', default: false },
-      out: { type: 'string', default: 'latest' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -79,7 +80,7 @@ function parseFlags(argv) {
     latencySamples: CONFIG[mode].latencySamples,
     micro: !values['no-micro'],
     latency: !values['no-latency'],
-    out: values.out,
+    out: values.out ?? (values.quick ? 'quick' : 'latest'),
   };
 }
 

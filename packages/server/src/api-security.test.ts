@@ -51,7 +51,11 @@ afterAll(() => f.close());
 describe('HTTP API security', () => {
   it.each(PROTECTED)('%s %s answers 401 without the token and writes nothing', async (method, url) => {
     const before = await snapshot(f);
-    const res = await f.app.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : {} });
+    const res = await f.app.inject({
+      method: method as 'GET',
+      url,
+      payload: method === 'GET' ? undefined : {},
+    });
     expect(res.statusCode).toBe(401);
     expect(await snapshot(f)).toBe(before);
   });
@@ -87,12 +91,23 @@ describe('HTTP API security', () => {
 
   it('answers any body on the write routes with success or a typed 4xx, never a 500 or a partial write', async () => {
     const json = fc.jsonValue({ maxDepth: 3 });
-    const text = fc.oneof(fc.string(), fc.constantFrom("'; DROP TABLE millrace.jobs; --", 'f/sec/echo', '../x', 'default'));
+    const text = fc.oneof(
+      fc.string(),
+      fc.constantFrom("'; DROP TABLE millrace.jobs; --", 'f/sec/echo', '../x', 'default'),
+    );
     const body = fc.oneof(
       json,
-      fc.record({ path: text, args: json, tag: text, priority: fc.oneof(fc.integer(), json) }, { requiredKeys: [] }),
-      fc.record({ jobs: fc.array(fc.record({ path: text, args: json }, { requiredKeys: [] }), { maxLength: 3 }) }),
-      fc.record({ dedicated: json, tag: text, timeoutMs: json, maxAttempts: json, priority: json }, { requiredKeys: [] }),
+      fc.record(
+        { path: text, args: json, tag: text, priority: fc.oneof(fc.integer(), json) },
+        { requiredKeys: [] },
+      ),
+      fc.record({
+        jobs: fc.array(fc.record({ path: text, args: json }, { requiredKeys: [] }), { maxLength: 3 }),
+      }),
+      fc.record(
+        { dedicated: json, tag: text, timeoutMs: json, maxAttempts: json, priority: json },
+        { requiredKeys: [] },
+      ),
       fc.record({ tags: json, dedicatedWorker: text, concurrency: json, env: json }, { requiredKeys: [] }),
     );
     const route = fc.constantFrom(

@@ -4,11 +4,12 @@
 import net from 'node:net';
 
 /**
- * @param {{ targetHost?: string, targetPort: number, port?: number }} options
+ * @param {{ targetHost?: string, targetPort: number, host?: string, port?: number }} options
+ *   host: the address to listen on (default 127.0.0.1; a veth address for a worker in a network namespace)
  * @returns {Promise<{ port: number, url(base: string): string, cut(opts?: { refuseMs?: number }): number,
  *   delay(ms: number): void, connections(): number, close(): Promise<void>, stats: { cuts: number, refused: number, accepted: number } }>}
  */
-export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort, port = 0 }) {
+export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort, host = '127.0.0.1', port = 0 }) {
   const live = new Set();
   const stats = { cuts: 0, refused: 0, accepted: 0 };
   let latencyMs = 0;
@@ -68,7 +69,7 @@ export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort, port
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, host, resolve);
   });
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
 
@@ -78,7 +79,7 @@ export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort, port
     /** the same PostgreSQL URL, through the proxy */
     url(base) {
       const u = new URL(base);
-      u.hostname = '127.0.0.1';
+      u.hostname = host;
       u.port = String(address.port);
       return u.toString();
     },

@@ -15,13 +15,19 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
   const killed = [];
   let seq = 0;
 
-  async function spawnWorker(group) {
-    const name = `${group}-${++seq}`;
-    const child = spawn(process.execPath, [WORKER_PROCESS], {
+  /**
+   * @param {string} group
+   * @param {{ name?: string, url?: string, wrap?: string[] }} [where] wrap: a command the worker runs
+   *   under (e.g. `ip netns exec <ns>`), url: its own database URL (default the pool's)
+   */
+  async function spawnWorker(group, where = {}) {
+    const name = where.name ?? `${group}-${++seq}`;
+    const [command, ...args] = [...(where.wrap ?? []), process.execPath, WORKER_PROCESS];
+    const child = spawn(command, args, {
       env: {
         ...process.env,
         ...env,
-        DATABASE_URL: url,
+        DATABASE_URL: where.url ?? url,
         MILLRACE_GROUP: group,
         MILLRACE_WORKER_NAME: name,
         ...(concurrency ? { CHAOS_CONCURRENCY: String(concurrency) } : {}),

@@ -38,6 +38,18 @@ describe.each(testDrivers())('zombie reaping on %s', (driver) => {
     ]);
   });
 
+  it('puts a re-queued job back at the head of the line, not behind jobs pushed while it ran', async () => {
+    const lost = await f.queue.push('f/test/noop', {}, { tag: 'z3' });
+    await f.queue.claim('dead', ['z3'], 1);
+    const later = await f.queue.pushMany([
+      { path: 'f/test/noop', tag: 'z3' },
+      { path: 'f/test/noop', tag: 'z3' },
+    ]);
+    await age(lost);
+    await f.queue.reapZombies({ staleAfterMs: 60_000 });
+    expect((await f.queue.claim('alive', ['z3'], 3)).map((c) => c.id)).toEqual([lost, ...later]);
+  });
+
   it('ends a lost job canceled when its cancel was requested', async () => {
     const id = await f.queue.push('f/test/noop', {}, { tag: 'z2' });
     await f.queue.claim('w', ['z2'], 1);

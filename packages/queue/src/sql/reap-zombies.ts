@@ -2,7 +2,9 @@
  * Re-queues or fails running jobs whose last ping is older than $1 ms (their worker died or hung).
  * $2: how many lost attempts a job may have before it fails for good.
  * Lost attempts do not use up max_attempts: a job that never failed should not fail because
- * a machine did. A job whose cancel was requested ends canceled. Locking: FOR UPDATE SKIP LOCKED, so several reapers can run at once.
+ * a machine did. A job whose cancel was requested ends canceled. A re-queued job keeps its
+ * scheduled_for, so it goes back to its place at the head of the line, not behind the backlog
+ * pushed while it ran. Locking: FOR UPDATE SKIP LOCKED, so several reapers can run at once.
  */
 export const REAP_ZOMBIES = `
 WITH stale AS MATERIALIZED (
@@ -20,7 +22,7 @@ WITH stale AS MATERIALIZED (
 requeued AS (
   UPDATE millrace.job_queue q
   SET running = false, worker = NULL, claim_token = NULL, started_at = NULL, last_ping = NULL,
-      scheduled_for = now(), lost_attempts = q.lost_attempts + 1
+      lost_attempts = q.lost_attempts + 1
   FROM stale s WHERE q.id = s.id AND s.requeue
   RETURNING q.id, q.tag
 ),

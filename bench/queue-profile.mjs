@@ -111,17 +111,15 @@ async function explainStatements(db, queue, batch, log) {
   };
   await plan('CLAIM_JOBS', CLAIM_JOBS, ['prof', ['node'], batch]);
   const claimed = await queue.claim('prof', ['node'], batch);
-  const input = claimed.map((j) => ({
-    id: j.id,
-    token: j.token,
-    status: 'success',
-    result: null,
-    error: null,
-    retryable: false,
-    duration_ms: null,
-    started_at_ms: null,
-  }));
-  await plan('COMPLETE_JOBS', COMPLETE_JOBS, [JSON.stringify(input), 1000, 3_600_000]);
+  // COMPLETE_JOBS takes one array per column ($1..$8), then the backoff base and cap
+  const column = (value) => claimed.map(value);
+  const columns = [
+    column((j) => j.id),
+    column((j) => j.token),
+    column(() => 'success'),
+    ...[0, 1, 2, 3, 4].map(() => column(() => null)),
+  ];
+  await plan('COMPLETE_JOBS', COMPLETE_JOBS, [...columns, 1000, 3_600_000]);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -49,6 +49,40 @@ describe.each(testDrivers())('job lifecycle on %s', (driver) => {
     expect(await f.queue.claim('worker-a', ['lifecycle'], 10)).toEqual([]);
   });
 
+  it('stores any JSON result exactly, whatever characters it holds, next to other completions', async () => {
+    const results: unknown[] = [
+      { text: 'quotes " and \\ backslashes, {braces}, commas, NULL, \\u0000, ünïcödé 🚀\n\ttabs' },
+      ['a', 1, null, { nested: [true, false] }],
+      'a bare string with "quotes"',
+      42.5,
+      null,
+      { big: 'x'.repeat(100_000) },
+    ];
+    const ids = await f.queue.pushMany(results.map(() => ({ path: 'f/test/noop', tag: 'results' })));
+    const claimed = await f.queue.claim('w', ['results'], results.length);
+    const report = await f.queue.complete(
+      claimed.map((c) => ({
+        id: c.id,
+        token: c.token,
+        status: 'success',
+        result: results[ids.indexOf(c.id)],
+      })),
+    );
+    expect(report.completed.sort()).toEqual([...ids].sort());
+    for (const [i, id] of ids.entries()) expect((await f.queue.get(id)).result).toEqual(results[i]);
+  });
+
+  it('reports claim times as the database saw them', async () => {
+    const before = Date.now();
+    const id = await f.queue.push('f/test/noop', {}, { tag: 'times' });
+    const [c] = await f.queue.claim('w', ['times'], 1);
+    const job = await f.queue.get(id);
+    expect(c.createdAt.getTime()).toBe(job.createdAt.getTime());
+    expect(c.startedAt.getTime()).toBe(job.startedAt?.getTime());
+    expect(c.startedAt.getTime()).toBeGreaterThanOrEqual(c.createdAt.getTime());
+    expect(Math.abs(c.createdAt.getTime() - before)).toBeLessThan(60_000); // same clock, epoch ms
+  });
+
   it('stores a failure with its error when no attempts are left', async () => {
     const id = await f.queue.push('f/test/noop', {}, { tag: 'fails' });
     const [c] = await f.queue.claim('w', ['fails'], 1);

@@ -1,5 +1,6 @@
 import type { Db } from '@millrace/db';
 import { Settings } from '@millrace/settings';
+import { completionColumns } from './completion-columns';
 import { JobNotFoundError, WaitTimeoutError } from './errors';
 import { JobWaiters } from './job-waiters';
 import { toClaimedJob, toJob, toWorkerInfo } from './rows';
@@ -168,18 +169,8 @@ export class Queue {
   /** Ends many claimed jobs in one statement; failures with attempts left are retried with backoff. */
   async complete(completions: Completion[]): Promise<CompleteReport> {
     if (completions.length === 0) return { completed: [], retried: [], stale: [] };
-    const input = completions.map((c) => ({
-      id: c.id,
-      token: c.token,
-      status: c.status,
-      result: c.status === 'success' ? (c.result ?? null) : null,
-      error: c.status === 'success' ? null : (c.error ?? null),
-      retryable: c.status === 'failure' ? (c.retryable ?? true) : false,
-      duration_ms: c.durationMs == null ? null : Math.round(c.durationMs),
-      started_at_ms: c.startedAt == null ? null : Number(c.startedAt),
-    }));
     const { rows } = await this.db.query<{ id: string; retry: boolean }>(COMPLETE_JOBS, [
-      JSON.stringify(input),
+      ...completionColumns(completions),
       this.retryBaseMs,
       this.retryMaxMs,
     ]);

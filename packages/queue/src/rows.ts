@@ -43,8 +43,8 @@ export function toClaimedJob(r: Row): ClaimedJob {
     attempt: Number(r.attempt),
     maxAttempts: Number(r.max_attempts),
     timeoutMs: num(r.timeout_ms),
-    createdAt: date(r.created_at) as Date,
-    startedAt: date(r.started_at) as Date,
+    createdAt: new Date(r.created_at_ms as number),
+    startedAt: new Date(r.started_at_ms as number),
   };
 }
 

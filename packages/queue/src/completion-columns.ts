@@ -1,0 +1,20 @@
+import type { Completion } from './types';
+
+const json = (v: unknown): string | null => (v == null ? null : JSON.stringify(v));
+
+/** Completions as the parallel column arrays COMPLETE_JOBS takes ($1..$8), a row per job. */
+export function completionColumns(completions: Completion[]): unknown[][] {
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  const [id, token, status, result, error, retryable, durationMs, startedAtMs] = columns;
+  for (const c of completions) {
+    id.push(c.id);
+    token.push(c.token);
+    status.push(c.status);
+    result.push(c.status === 'success' ? json(c.result) : null);
+    error.push(c.status === 'success' ? null : json(c.error));
+    retryable.push(c.status === 'failure' ? (c.retryable ?? true) : false);
+    durationMs.push(c.durationMs == null ? null : Math.round(c.durationMs));
+    startedAtMs.push(c.startedAt == null ? null : Number(c.startedAt));
+  }
+  return columns;
+}

@@ -15,7 +15,8 @@ const PUSH_CODES = new Set([
   'invalid_job_options',
 ]);
 const SETTINGS_CODES = new Set(['invalid_path', 'script_not_found', 'invalid_settings']);
-const GROUP_CODES = new Set(['invalid_worker_group']);
+// a dedicated group naming a script that does not exist is refused with ScriptNotFoundError
+const GROUP_CODES = new Set(['invalid_worker_group', 'script_not_found']);
 const KNOWN_PATHS = ['f/prop/a', 'f/prop/b'];
 
 const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);

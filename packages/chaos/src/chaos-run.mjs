@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
+import { partitionHost } from './faults/host-partition.mjs';
 import { killRecoveryTimes, startKillingWorkers } from './faults/kill-workers.mjs';
 import { latencySpike, networkOutage } from './faults/network.mjs';
 import { terminateBackends } from './faults/terminate-backends.mjs';
+import { createHost, netnsUnavailableReason } from './hosts.mjs';
 import { checkInvariants, throughputProfile } from './invariants.mjs';
 import { startPusher } from './pusher.mjs';
 import { DEDICATED_GROUP, deployChaosScripts, GENERIC_GROUP } from './scripts.mjs';
@@ -31,6 +33,7 @@ export const PRESETS = {
     timeoutMs: 150_000,
     coldEvery: 1_000,
     maxMs: 3,
+    partitionMs: 4_000,
   },
   full: {
     jobs: 100_000,
@@ -44,8 +47,14 @@ export const PRESETS = {
     timeoutMs: 1_800_000,
     coldEvery: 5_000,
     maxMs: 3,
+    partitionMs: 6_000,
   },
 };
+
+// The one generic worker placed on a host of its own (a network namespace), cut off at 30 %.
+const HOST_WORKER = 'host-1';
+// its subnet, 10.231.<index>.0/30; several-hosts.test.ts uses 1 and 2
+const HOST_INDEX = 3;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,6 +78,17 @@ export async function runChaos(cfg) {
   const logFile = join(tmpdir(), `${database}.workers.log`);
   const pool = createWorkerPool({ url: proxiedUrl, logFile, concurrency: cfg.concurrency });
   log(`database ${database}; worker logs in ${logFile}`);
+  // Where the machine allows (root, ip netns), one more worker runs on a host of its own.
+  const noHostsBecause = cfg.hosts === false ? 'disabled (--no-hosts)' : await netnsUnavailableReason();
+  const host = noHostsBecause
+    ? null
+    : await createHost({
+        index: HOST_INDEX,
+        targetHost: target.hostname,
+        targetPort: Number(target.port || 5432),
+      });
+  if (host) await pool.spawn(GENERIC_GROUP, { name: HOST_WORKER, wrap: host.wrap, url: host.url(directUrl) });
+  else log(`no host partition: ${noHostsBecause}`);
   await Promise.all([
     ...Array.from({ length: cfg.generic }, () => pool.spawn(GENERIC_GROUP)),
     ...Array.from({ length: cfg.dedicated }, () => pool.spawn(DEDICATED_GROUP)),
@@ -159,6 +179,19 @@ export async function runChaos(cfg) {
       name: 'connection cut (no outage)',
     },
   ];
+  let partition = null;
+  if (host)
+    scheduled.push({
+      at: 0.3,
+      background: true, // reported as hostPartition below
+      fire: async () => {
+        partition = await partitionHost({ host, worker: HOST_WORKER, db, forMs: cfg.partitionMs });
+        onEvent({ fault: 'host_partition', worker: HOST_WORKER, ...partition });
+        return partition.endedAt;
+      },
+      name: `host cut off ${cfg.partitionMs} ms (link down)`,
+    });
+  const inBackground = [];
   const deadline = started + cfg.timeoutMs;
   let timedOut = false;
   for (;;) {
@@ -166,6 +199,19 @@ export async function runChaos(cfg) {
       if (s.firedAt || completed < s.at * cfg.jobs) continue;
       s.firedAt = Date.now();
       s.countAtFault = completed;
+      if (s.background) {
+        // runs alongside the others: it has its own network path and its own measure
+        inBackground.push(
+          s.fire().then(
+            (endedAt) => (s.endedAt = endedAt),
+            (err) => {
+              onEvent({ fault: s.name, error: err.message });
+              s.endedAt = Date.now(); // reported as not recovered
+            },
+          ),
+        );
+        continue;
+      }
       s.endedAt = await s.fire();
       recoveries.push(s);
     }
@@ -173,7 +219,9 @@ export async function runChaos(cfg) {
       .query('SELECT count(*)::int AS n FROM millrace.job_queue')
       .then((r) => r.rows[0].n)
       .catch(() => -1);
-    if (pusher.pushed >= cfg.jobs && queued === 0 && completed >= pusher.acknowledged.length) break;
+    const faultsOver = scheduled.every((s) => !s.background || !s.firedAt || s.endedAt);
+    if (pusher.pushed >= cfg.jobs && queued === 0 && completed >= pusher.acknowledged.length && faultsOver)
+      break;
     if (Date.now() > deadline) {
       timedOut = true;
       break;
@@ -181,6 +229,7 @@ export async function runChaos(cfg) {
     await sleep(200);
   }
   const drainedAt = Date.now();
+  await Promise.all(inBackground);
   await killer.stop();
   await pusher.stop();
   const exitCodes = await pool.stopAll();
@@ -198,10 +247,17 @@ export async function runChaos(cfg) {
     acknowledged: pusher.acknowledged,
     killedWorkers: killer.kills.map((k) => k.worker),
   });
+  if (host && partition?.finishedElsewhereMs == null)
+    invariants.problems.push(`the cut-off host's jobs were not finished elsewhere`);
+  if (host && exitCodes[HOST_WORKER] !== 0)
+    invariants.problems.push(`the cut-off host's worker exited ${exitCodes[HOST_WORKER]} after it came back`);
+  invariants.ok = invariants.problems.length === 0;
+  const hostJobsAfter = partition ? await jobsDoneSince(db, HOST_WORKER, partition.endedAt) : null;
   const throughput = await throughputProfile(db);
 
   await producerDb.close().catch(() => {});
   await proxy.close();
+  await host?.destroy();
   await db.close();
   if (!cfg.keep) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.close();
@@ -231,6 +287,15 @@ export async function runChaos(cfg) {
       killHeldJobs: killer.kills.reduce((a, k) => a + k.heldJobs.length, 0),
       killRecoveryMs: killTimes,
       connectionFaults: recoveries.map((s) => ({ name: s.name, recoverMs: s.recoverMs })),
+      hostPartition: host
+        ? {
+            worker: HOST_WORKER,
+            heldJobs: partition?.heldJobs ?? null,
+            finishedElsewhereMs: partition?.finishedElsewhereMs ?? null,
+            jobsDoneAfter: hostJobsAfter,
+            exitCode: exitCodes[HOST_WORKER] ?? null,
+          }
+        : { skipped: noHostsBecause },
       proxy: { ...proxy.stats },
     },
     workerExitCodes: exitCodes,
@@ -238,6 +303,14 @@ export async function runChaos(cfg) {
     invariants,
     events,
   };
+}
+
+async function jobsDoneSince(db, worker, sinceMs) {
+  const { rows } = await db.query(
+    'SELECT count(*)::int AS n FROM millrace.job_completed WHERE worker = $1 AND completed_at > $2',
+    [worker, new Date(sinceMs)],
+  );
+  return rows[0].n;
 }
 
 function withDatabase(url, database) {

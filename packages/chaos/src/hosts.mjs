@@ -26,6 +26,7 @@ export async function netnsUnavailableReason() {
  *   index: 1..250, picks the namespace name and the 10.231.<index>.0/30 subnet
  */
 export async function createHost({ index, targetHost, targetPort }) {
+  await removeAbandonedHosts(index);
   const ns = `millrace-h${index}-${process.pid}`;
   // interface names are at most 15 characters
   const outside = `mrh${index}o${process.pid % 100000}`;
@@ -64,4 +65,23 @@ export async function createHost({ index, targetHost, targetPort }) {
       await ip('netns', 'del', ns).catch(() => {});
     },
   };
+}
+
+/** Hosts on this subnet left behind by a run that was killed (its process is gone): they would clash. */
+async function removeAbandonedHosts(index) {
+  const { stdout } = await ip('netns', 'list');
+  for (const [, pid] of stdout.matchAll(new RegExp(`^millrace-h${index}-(\\d+)`, 'gm'))) {
+    if (isAlive(Number(pid))) continue;
+    await ip('link', 'del', `mrh${index}o${Number(pid) % 100000}`).catch(() => {});
+    await ip('netns', 'del', `millrace-h${index}-${pid}`).catch(() => {});
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

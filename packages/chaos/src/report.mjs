@@ -14,6 +14,9 @@ export function formatReport(r) {
     'faults injected',
     `  workers SIGKILLed and replaced   ${r.faults.killedWorkers} (holding ${r.faults.killHeldJobs} running jobs)`,
     ...r.faults.connectionFaults.map((f) => `  ${f.name.padEnd(32)} recovered in ${ms(f.recoverMs)}`),
+    r.faults.hostPartition.skipped
+      ? `  host partition                   skipped: ${r.faults.hostPartition.skipped}`
+      : hostLine(r.faults.hostPartition),
     `  proxy: connections accepted ${r.faults.proxy.accepted}, refused ${r.faults.proxy.refused}, cuts ${r.faults.proxy.cuts}`,
     'jobs',
     `  pushed (acknowledged)            ${inv.acknowledged}`,
@@ -43,4 +46,11 @@ export function formatReport(r) {
     '',
   ];
   return lines.join('\n');
+}
+
+function hostLine(h) {
+  return (
+    `  host cut off (link down)         ${h.heldJobs} jobs it held finished elsewhere in ${ms(h.finishedElsewhereMs)}; ` +
+    `back, it did ${h.jobsDoneAfter} more and exited ${h.exitCode}`
+  );
 }

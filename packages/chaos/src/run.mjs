@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run chaos` (100,000 jobs) or `npm run chaos -- --quick` (a few thousand, for CI).
 // Options: --jobs N --generic N --dedicated N --concurrency N --kill-every MS --keep --json FILE
+// --no-hosts (no worker in a network namespace, no host partition)
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PRESETS, runChaos } from './chaos-run.mjs';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     'kill-every': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'no-hosts': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -25,6 +27,7 @@ if (values.dedicated) cfg.dedicated = Number(values.dedicated);
 if (values.concurrency) cfg.concurrency = Number(values.concurrency);
 if (values['kill-every']) cfg.killEveryMs = Number(values['kill-every']);
 cfg.keep = values.keep;
+cfg.hosts = !values['no-hosts'];
 cfg.log = (line) => process.stderr.write(`${line}\n`);
 
 const report = await runChaos(cfg);

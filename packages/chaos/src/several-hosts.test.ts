@@ -103,7 +103,7 @@ describe.skipIf(unavailable !== null)('several hosts, one cut off', () => {
       { timeoutMs: 60_000, message: 'every job completed' },
     );
     expect([...pool.live.keys()].sort()).toEqual(['host-a', 'host-b']); // nobody crashed on the way
-    expect(await pool.stopAll()).toEqual([0, 0]); // and both stand down cleanly on SIGTERM
+    expect(await pool.stopAll()).toEqual({ 'host-a': 0, 'host-b': 0 }); // and both stand down cleanly on SIGTERM
 
     const invariants = await checkInvariants(t.db, { acknowledged: all, killedWorkers: [] });
     expect(invariants.problems).toEqual([]);

@@ -45,7 +45,8 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
       });
       void exited.then((code) => reject(new Error(`worker ${name} exited before ready (${code})`)));
     });
-    const entry = { name, group, child, exited };
+    // a worker placed on a host of its own stays there: random kills leave it alone
+    const entry = { name, group, child, exited, pinned: Boolean(where.wrap) };
     live.set(name, entry);
     void exited.then(() => live.delete(name));
     await ready;
@@ -56,9 +57,9 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
     live,
     killed,
     spawn: spawnWorker,
-    /** SIGKILLs a random live worker (optionally of one group) and returns it. */
+    /** SIGKILLs a random live worker (optionally of one group; never a pinned one) and returns it. */
     async killRandom(group) {
-      const candidates = [...live.values()].filter((w) => !group || w.group === group);
+      const candidates = [...live.values()].filter((w) => !w.pinned && (!group || w.group === group));
       if (candidates.length === 0) return null;
       const victim = candidates[Math.floor(Math.random() * candidates.length)];
       victim.child.kill('SIGKILL');
@@ -66,7 +67,7 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
       killed.push(victim.name);
       return victim;
     },
-    /** SIGTERM: each worker finishes its in-flight jobs, then exits. */
+    /** SIGTERM: each worker finishes its in-flight jobs, then exits. Resolves to exit codes by name. */
     async stopAll() {
       const all = [...live.values()];
       for (const w of all) w.child.kill('SIGTERM');
@@ -76,7 +77,7 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
       const codes = await Promise.all(all.map((w) => w.exited));
       clearTimeout(timer);
       await new Promise((r) => log.end(r));
-      return codes;
+      return Object.fromEntries(all.map((w, i) => [w.name, codes[i]]));
     },
   };
 }

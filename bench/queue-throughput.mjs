@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
+import { drainUntilEmpty, pushInBatches } from './lib/backlog.mjs';
 import { createBenchDatabase } from './lib/database.mjs';
 import { openFloorQueue } from './lib/floor-queue.mjs';
 import { median, printTable, round } from './lib/stats.mjs';
@@ -51,28 +52,23 @@ async function openMillrace(url) {
     },
     /** pushMany in batches of `batch`; returns jobs/s. */
     async push(total, batch = 1000) {
-      const start = performance.now();
-      for (let i = 0; i < total; i += batch) {
-        const n = Math.min(batch, total - i);
-        await queue.pushMany(Array.from({ length: n }, (_, k) => ({ path: SCRIPT, args: { i: i + k } })));
-      }
-      const ms = performance.now() - start;
+      const jobsPerSec = await pushInBatches(total, batch, (first, n) =>
+        queue.pushMany(Array.from({ length: n }, (_, k) => ({ path: SCRIPT, args: { i: first + k } }))),
+      );
       await db.query('ANALYZE millrace.jobs; ANALYZE millrace.job_queue');
-      return (total / ms) * 1000;
+      return jobsPerSec;
     },
     /** claim(batch) then complete(all claimed) in one call, until the backlog is empty. */
-    async drain(batch) {
-      let done = 0;
-      const start = performance.now();
-      for (;;) {
+    drain(batch) {
+      return drainUntilEmpty(async () => {
         const jobs = await queue.claim(WORKER, TAGS, batch);
-        if (jobs.length === 0) break;
-        await queue.complete(
-          jobs.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null })),
-        );
-        done += jobs.length;
-      }
-      return { jobs: done, ms: performance.now() - start };
+        if (jobs.length > 0) {
+          await queue.complete(
+            jobs.map((j) => ({ id: j.id, token: j.token, status: 'success', result: null })),
+          );
+        }
+        return jobs.length;
+      });
     },
     close: () => db.close(),
   };

@@ -160,8 +160,42 @@ async function runLatency(plan, log) {
   return out;
 }
 
-function printTargets(targets) {
-  printTable(targets.map((t) => ({ target: t.label, value: t.value, status: t.status, note: t.note })));
+/** A titled table; nothing at all when there are no rows (a part left out by a flag). */
+function printSection(title, rows) {
+  if (rows.length === 0) return;
+  console.log(`\n${title}`);
+  printTable(rows);
+}
+
+function printSummary({ rows, latency, micro, targets }) {
+  printSection(
+    'Throughput (medians; latency of Millrace noop-c1 rows at low load, of peers under backlog)',
+    tableRows(rows),
+  );
+  printSection(
+    'Enqueue→start latency at low load (Millrace)',
+    latency.map((l) => ({
+      runner: l.runner,
+      'p50 ms': l.p50LatencyMs ?? null,
+      'p99 ms': l.p99LatencyMs ?? null,
+      note: l.error ?? '',
+    })),
+  );
+  printSection(
+    'Micro-benchmarks (tinybench)',
+    micro.map((m) => ({
+      piece: m.name,
+      'ops/s': m.opsPerSec ?? null,
+      'jobs/s': m.jobsPerSec ?? null,
+      'mean ms': m.meanMs ?? null,
+      'p99 ms': m.p99Ms ?? null,
+      note: m.error ?? '',
+    })),
+  );
+  printSection(
+    'Targets',
+    targets.map((t) => ({ target: t.label, value: t.value, status: t.status, note: t.note })),
+  );
 }
 
 async function main() {
@@ -203,34 +237,7 @@ async function main() {
     targets,
     chart: `${plan.out}.svg`,
   };
-  console.log('\nThroughput (medians; latency of Millrace noop-c1 rows at low load, of peers under backlog)');
-  printTable(tableRows(rows));
-  if (latency.length) {
-    console.log('\nEnqueue→start latency at low load (Millrace)');
-    printTable(
-      latency.map((l) => ({
-        runner: l.runner,
-        'p50 ms': l.p50LatencyMs ?? null,
-        'p99 ms': l.p99LatencyMs ?? null,
-        note: l.error ?? '',
-      })),
-    );
-  }
-  if (micro.length) {
-    console.log('\nMicro-benchmarks (tinybench)');
-    printTable(
-      micro.map((m) => ({
-        piece: m.name,
-        'ops/s': m.opsPerSec ?? null,
-        'jobs/s': m.jobsPerSec ?? null,
-        'mean ms': m.meanMs ?? null,
-        'p99 ms': m.p99Ms ?? null,
-        note: m.error ?? '',
-      })),
-    );
-  }
-  console.log('\nTargets');
-  printTargets(targets);
+  printSummary(result);
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   const scenarios = plan.scenarios.map((s) => ({

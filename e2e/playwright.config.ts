@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM } from './fixtures/chromium';
+import { CHROMIUM_LAUNCH } from './fixtures/chromium.mjs';
 
 // Debian's chromium (apt-get install chromium), never a downloaded browser: `npx playwright install`
 // cannot reach its CDN on these machines. Each test starts its own app (fixtures/app.ts), so
@@ -20,18 +20,6 @@ export default defineConfig({
     trace: 'retain-on-failure',
     actionTimeout: 15_000,
     navigationTimeout: 15_000,
-    launchOptions: {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
 });

@@ -2,6 +2,7 @@
 //   node packages/cli/dist/bin.js dev --port 8799 &   then   node scripts/docs-screenshots.mjs http://127.0.0.1:8799
 // Runs f/examples/send_email 100 times on its dedicated worker first, so the pages have something to show.
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/fixtures/chromium.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8787';
 const post = (path, body) =>
@@ -20,19 +21,7 @@ await post('/api/run/f/examples/hello?wait=true', { name: 'Ada' });
 await post('/api/run/f/examples/fail?wait=true', {});
 await new Promise((r) => setTimeout(r, 2500)); // let the last runs and a throughput bucket land
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 for (const [name, hash] of [
   ['runs', '#/runs'],

@@ -3,6 +3,7 @@
 // LOCKED LIMIT n) RETURNING) and a batched DELETE as the completion. No tags, priorities, tokens,
 // history or notifications: Millrace's numbers are read against these.
 import pg from 'pg';
+import { drainUntilEmpty, pushInBatches } from './backlog.mjs';
 
 const SCHEMA = `
 DROP TABLE IF EXISTS floor_jobs;
@@ -29,27 +30,20 @@ export async function openFloorQueue(url) {
     },
     /** Inserts `total` jobs in batches of `batch`; returns jobs/s. */
     async push(total, batch = 1000) {
-      const start = performance.now();
-      for (let i = 0; i < total; i += batch) {
-        const n = Math.min(batch, total - i);
-        const payload = JSON.stringify(Array.from({ length: n }, (_, k) => ({ i: i + k })));
-        await client.query(PUSH, [payload]);
-      }
-      const ms = performance.now() - start;
+      const jobsPerSec = await pushInBatches(total, batch, (first, n) => {
+        const payload = JSON.stringify(Array.from({ length: n }, (_, k) => ({ i: first + k })));
+        return client.query(PUSH, [payload]);
+      });
       await client.query('ANALYZE floor_jobs');
-      return (total / ms) * 1000;
+      return jobsPerSec;
     },
     /** Claims `batch` at a time and deletes them, until the table is empty. */
-    async drain(batch) {
-      let done = 0;
-      const start = performance.now();
-      for (;;) {
+    drain(batch) {
+      return drainUntilEmpty(async () => {
         const { rows } = await client.query(FLOOR_CLAIM, [batch]);
-        if (rows.length === 0) break;
-        await client.query(FLOOR_COMPLETE, [rows.map((r) => r.id)]);
-        done += rows.length;
-      }
-      return { jobs: done, ms: performance.now() - start };
+        if (rows.length > 0) await client.query(FLOOR_COMPLETE, [rows.map((r) => r.id)]);
+        return rows.length;
+      });
     },
     close: () => client.end(),
   };

@@ -22,6 +22,26 @@ export const RUNNERS = [LIMIT, ...MILLRACE, ...PEERS];
 export const WINDMILL_JOBS_PER_MONTH = 26_000_000;
 export const SECONDS_PER_MONTH = 86_400 * 30;
 
+// noop c=1 and c=8 drain the same counts but for the dedicated runners at c=8 (full run); the two
+// cpu1ms rows are the same.
+const NOOP_FULL = {
+  'for-loop': 100_000,
+  generic: 200,
+  'generic-naive': 100,
+  'pg-boss': 10_000,
+  peer: 20_000,
+};
+const NOOP_QUICK = {
+  'for-loop': 2_000,
+  dedicated: 2_000,
+  generic: 20,
+  'generic-naive': 10,
+  'pg-boss': 500,
+  peer: 1_000,
+};
+const CPU_FULL = { 'for-loop': 2_000, dedicated: 2_000, generic: 100, 'generic-naive': 100, peer: 2_000 };
+const CPU_QUICK = { 'for-loop': 300, dedicated: 300, generic: 10, 'generic-naive': 10, peer: 300 };
+
 /**
  * Jobs per row. Keys: a runner name, or `dedicated` / `peer` for the group; the first match wins.
  * Full: the noop c=1 backlog of 100,000 is the dedicated-worker issue's requirement; the rest keeps
@@ -29,46 +49,18 @@ export const SECONDS_PER_MONTH = 86_400 * 30;
  */
 const JOBS = {
   full: {
-    'noop-c1': {
-      'for-loop': 100_000,
-      dedicated: 100_000,
-      generic: 200,
-      'generic-naive': 100,
-      'pg-boss': 10_000,
-      peer: 20_000,
-    },
-    'noop-c8': {
-      'for-loop': 100_000,
-      dedicated: 20_000,
-      generic: 200,
-      'generic-naive': 100,
-      'pg-boss': 10_000,
-      peer: 20_000,
-    },
-    'cpu1ms-c1': { 'for-loop': 2_000, dedicated: 2_000, generic: 100, 'generic-naive': 100, peer: 2_000 },
-    'cpu1ms-c2': { 'for-loop': 2_000, dedicated: 2_000, generic: 100, 'generic-naive': 100, peer: 2_000 },
+    'noop-c1': { ...NOOP_FULL, dedicated: 100_000 },
+    'noop-c8': { ...NOOP_FULL, dedicated: 20_000 },
+    'cpu1ms-c1': CPU_FULL,
+    'cpu1ms-c2': CPU_FULL,
     'sleep100ms-c1': { 'for-loop': 50, dedicated: 50, generic: 50, 'generic-naive': 50, peer: 20 },
     'sleep100ms-c10': { 'for-loop': 300, dedicated: 300, generic: 300, 'generic-naive': 300, peer: 300 },
   },
   quick: {
-    'noop-c1': {
-      'for-loop': 2_000,
-      dedicated: 2_000,
-      generic: 20,
-      'generic-naive': 10,
-      'pg-boss': 500,
-      peer: 1_000,
-    },
-    'noop-c8': {
-      'for-loop': 2_000,
-      dedicated: 2_000,
-      generic: 20,
-      'generic-naive': 10,
-      'pg-boss': 500,
-      peer: 1_000,
-    },
-    'cpu1ms-c1': { 'for-loop': 300, dedicated: 300, generic: 10, 'generic-naive': 10, peer: 300 },
-    'cpu1ms-c2': { 'for-loop': 300, dedicated: 300, generic: 10, 'generic-naive': 10, peer: 300 },
+    'noop-c1': NOOP_QUICK,
+    'noop-c8': NOOP_QUICK,
+    'cpu1ms-c1': CPU_QUICK,
+    'cpu1ms-c2': CPU_QUICK,
     'sleep100ms-c1': { 'for-loop': 10, dedicated: 10, generic: 10, 'generic-naive': 5, peer: 5 },
     'sleep100ms-c10': { 'for-loop': 50, dedicated: 50, generic: 30, 'generic-naive': 20, peer: 50 },
   },

@@ -2,7 +2,7 @@
 // (removeOnComplete) as a high-throughput deployment would. A random key prefix per run, obliterated after.
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
+import { measure } from './harness.mjs';
 
 export const name = 'bullmq';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -13,8 +13,8 @@ function connectionFor(redisUrl) {
 }
 
 /** `url` is a Redis URL here (default REDIS_URL or redis://127.0.0.1:6379); a postgres URL is ignored. */
-export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url, quick = false } = {}) {
-  return guarded(name, async () => {
+export function run(options) {
+  return measure(name, options, async ({ tracker, concurrency, url, enqueueAll }) => {
     const redisUrl = url?.startsWith('redis') ? url : (process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
     const connection = connectionFor(redisUrl);
     const prefix = `millrace_bench_${randomBytes(4).toString('hex')}`;
@@ -23,7 +23,6 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url, q
     await import('ioredis').catch(() => {
       throw new Error("the optional peer 'ioredis' is not installed (add it to bench/package.json)");
     });
-    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
     const queue = new Queue('bench', { connection, prefix });
     let worker;
     const errors = [];
@@ -38,15 +37,9 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', url, q
       });
       worker.on('error', (err) => errors.push(err));
       await worker.waitUntilReady();
-      for (const ids of chunks(jobs)) {
-        const t = tracker.stamp();
-        await queue.addBulk(ids.map((i) => ({ name: 'bench', data: { i, t } })));
-      }
-      await tracker.done;
+      await enqueueAll((payloads) => queue.addBulk(payloads.map((data) => ({ name: 'bench', data }))));
       if (errors.length) throw errors[0];
-      return { ...tracker.result(), quick };
     } finally {
-      tracker.cancel();
       await worker?.close().catch(() => {});
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close().catch(() => {});

@@ -1,13 +1,12 @@
 // The in-process limit: the same work pulled from an in-memory array by `concurrency` lanes, with
 // jobs "enqueued" in the same chunks as the peers. No database, no serialisation: what a queue
 // would cost if it cost nothing.
-import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
+import { measure } from './harness.mjs';
 
 export const name = 'for-loop';
 
-export async function run({ jobs = 2000, concurrency = 10, work = 'noop', quick = false } = {}) {
-  return guarded(name, async () => {
-    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
+export function run(options) {
+  return measure(name, options, async ({ tracker, jobs, concurrency, enqueueAll }) => {
     const backlog = [];
     let next = 0;
     const waiting = [];
@@ -21,14 +20,11 @@ export async function run({ jobs = 2000, concurrency = 10, work = 'noop', quick 
       }
     };
     const lanes = Array.from({ length: Math.max(1, concurrency) }, lane);
-    for (const ids of chunks(jobs)) {
-      const t = tracker.stamp();
-      for (const i of ids) backlog.push({ i, t });
+    await enqueueAll(async (payloads) => {
+      backlog.push(...payloads);
       for (const wake of waiting.splice(0)) wake();
       await new Promise(setImmediate); // a bulk insert is a round trip: let lanes run meanwhile
-    }
-    await tracker.done;
+    });
     await Promise.all(lanes);
-    return { ...tracker.result(), quick };
   });
 }

@@ -2,8 +2,8 @@
 // failures batched on the next tick (completeJobBatchDelay/failJobBatchDelay 0), bulk add via addJobs.
 import { Logger, makeWorkerUtils, run as runWorker } from 'graphile-worker';
 import pg from 'pg';
-import { createBenchDatabase, serverUrl } from '../lib/database.mjs';
-import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
+import { createBenchDatabase } from '../lib/database.mjs';
+import { measure } from './harness.mjs';
 
 export const name = 'graphile-worker';
 export const options = {
@@ -15,15 +15,8 @@ export const options = {
 
 const silent = new Logger(() => () => {});
 
-export async function run({
-  jobs = 2000,
-  concurrency = 10,
-  work = 'noop',
-  url = serverUrl(),
-  quick = false,
-} = {}) {
-  return guarded(name, async () => {
-    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
+export function run(runOptions) {
+  return measure(name, runOptions, async ({ tracker, concurrency, url, enqueueAll }) => {
     const database = await createBenchDatabase('gw', url);
     // Our own pool, ended before the database is dropped: graphile-worker's own pool could still
     // hold idle clients after runner.stop() resolved, and DROP DATABASE … WITH (FORCE) then made
@@ -50,14 +43,10 @@ export async function run({
         },
       });
       utils = await makeWorkerUtils({ pgPool, logger: silent });
-      for (const ids of chunks(jobs)) {
-        const t = tracker.stamp();
-        await utils.addJobs(ids.map((i) => ({ identifier: 'bench', payload: { i, t } })));
-      }
-      await tracker.done;
-      return { ...tracker.result(), quick };
+      await enqueueAll((payloads) =>
+        utils.addJobs(payloads.map((payload) => ({ identifier: 'bench', payload }))),
+      );
     } finally {
-      tracker.cancel();
       await utils?.release().catch(() => {});
       await runner?.stop().catch(() => {});
       await pgPool.end().catch(() => {});

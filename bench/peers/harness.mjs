@@ -48,6 +48,7 @@ export function createTracker(jobs, work, timeoutMs) {
     resolve = res;
     reject = rej;
   });
+  done.catch(() => {}); // a peer that failed before waiting on `done` must not crash the bench at its timeout
   const timer = setTimeout(
     () => reject(new Error(`timed out after ${timeoutMs} ms: ${finished} of ${jobs} jobs finished`)),
     timeoutMs,
@@ -91,6 +92,31 @@ export function createTracker(jobs, work, timeoutMs) {
 export function timeoutFor({ jobs, concurrency, work }) {
   const perJob = { noop: 5, cpu1ms: 6, sleep100ms: 100 }[work] ?? 100;
   return 60_000 + Math.ceil((jobs * perJob) / Math.max(1, concurrency)) * 3;
+}
+
+/**
+ * One run of a peer, measured the same way for every peer. `body` starts the peer's workers, calls
+ * `enqueueAll(insert)` (which feeds every job through `insert(payloads)`, one bulk enqueue per chunk,
+ * and resolves once all have finished) and tears the peer down. Never throws: see `guarded`.
+ */
+export function measure(name, options, body) {
+  const { jobs = 2000, concurrency = 10, work = 'noop', url, quick = false } = options ?? {};
+  return guarded(name, async () => {
+    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
+    const enqueueAll = async (insert) => {
+      for (const ids of chunks(jobs)) {
+        const t = tracker.stamp();
+        await insert(ids.map((i) => ({ i, t })));
+      }
+      await tracker.done;
+    };
+    try {
+      await body({ tracker, jobs, concurrency, url, enqueueAll });
+      return { ...tracker.result(), quick };
+    } finally {
+      tracker.cancel();
+    }
+  });
 }
 
 /** Wraps a peer body: any failure becomes `{ error }`, never a throw. */

@@ -2,8 +2,8 @@
 // together when the batch handler resolves), LISTEN/NOTIFY wake-ups and burst fetching while
 // batches come back full.
 import { PgBoss } from 'pg-boss';
-import { createBenchDatabase, serverUrl } from '../lib/database.mjs';
-import { chunks, createTracker, guarded, timeoutFor, workFor } from './harness.mjs';
+import { createBenchDatabase } from '../lib/database.mjs';
+import { measure } from './harness.mjs';
 
 export const name = 'pg-boss';
 const QUEUE = 'bench';
@@ -24,15 +24,8 @@ export function workOptions(concurrency) {
   };
 }
 
-export async function run({
-  jobs = 2000,
-  concurrency = 10,
-  work = 'noop',
-  url = serverUrl(),
-  quick = false,
-} = {}) {
-  return guarded(name, async () => {
-    const tracker = createTracker(jobs, workFor(work), timeoutFor({ jobs, concurrency, work }));
+export function run(options) {
+  return measure(name, options, async ({ tracker, concurrency, url, enqueueAll }) => {
     const database = await createBenchDatabase('pgboss', url);
     const errors = [];
     let boss;
@@ -45,18 +38,14 @@ export async function run({
         if (concurrency > 1) return Promise.all(batch.map((job) => tracker.run(job.data.t)));
         for (const job of batch) await tracker.run(job.data.t); // sequential: see workOptions
       });
-      for (const ids of chunks(jobs)) {
-        const t = tracker.stamp();
-        await boss.insert(
+      await enqueueAll((payloads) =>
+        boss.insert(
           QUEUE,
-          ids.map((i) => ({ data: { i, t } })),
-        );
-      }
-      await tracker.done;
+          payloads.map((data) => ({ data })),
+        ),
+      );
       if (errors.length) throw errors[0];
-      return { ...tracker.result(), quick };
     } finally {
-      tracker.cancel();
       await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => {});
       await database.drop();
     }

@@ -11,8 +11,11 @@ interface Mapped {
   details?: unknown;
 }
 
+/** Where an error lands in the HTTP contract: its status and upper-snake code. */
+type HttpCode = Pick<Mapped, 'status' | 'code'>;
+
 // Core packages use lower-snake codes; the HTTP contract uses upper-snake ones with a status each.
-const CORE_CODES: Record<string, { status: number; code: string }> = {
+const CORE_CODES: Record<string, HttpCode> = {
   invalid_path: { status: 400, code: 'INVALID_PATH' },
   invalid_args: { status: 400, code: 'INVALID_ARGS' },
   invalid_settings: { status: 400, code: 'INVALID_SETTINGS' },
@@ -28,7 +31,7 @@ const CORE_CODES: Record<string, { status: number; code: string }> = {
 };
 
 // fastify's own errors for malformed requests (never a 500 for bad input).
-const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
+const FASTIFY_CODES: Record<string, HttpCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'VALIDATION' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'VALIDATION' },

@@ -3,6 +3,7 @@ import type {
   Script,
   ScriptLanguage,
   ScriptSettings,
+  ScriptSettingsResult,
   ScriptSummary,
   ScriptVersionInfo,
   WorkerGroup,
@@ -18,30 +19,22 @@ export interface SettingsRow {
   priority: number;
 }
 
-export interface ScriptRow extends SettingsRow {
-  path: string;
-  version: number;
-  hash: string;
-  language: ScriptLanguage;
-  content: string;
-  code: string;
-  created_at: Date | string;
-}
-
-export interface ScriptSummaryRow extends SettingsRow {
-  path: string;
-  version: number;
-  hash: string;
-  language: ScriptLanguage;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
 export interface VersionRow {
   version: number;
   hash: string;
   language: ScriptLanguage;
   created_at: Date | string;
+}
+
+export interface ScriptRow extends SettingsRow, VersionRow {
+  path: string;
+  content: string;
+  code: string;
+}
+
+export interface ScriptSummaryRow extends SettingsRow, VersionRow {
+  path: string;
+  updated_at: Date | string;
 }
 
 export interface GroupRow {
@@ -64,41 +57,37 @@ export function toSettings(row: SettingsRow): ScriptSettings {
   };
 }
 
-export function toScript(row: ScriptRow): Script {
-  const settings = toSettings(row);
-  return {
-    path: row.path,
-    hash: row.hash,
-    version: Number(row.version),
-    language: row.language,
-    content: row.content,
-    code: row.code,
-    createdAt: new Date(row.created_at),
-    settings,
-    resolvedTag: resolveTag(row.path, settings),
-  };
-}
-
-export function toSummary(row: ScriptSummaryRow): ScriptSummary {
-  const settings = toSettings(row);
-  return {
-    path: row.path,
-    hash: row.hash,
-    version: Number(row.version),
-    language: row.language,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    settings,
-    resolvedTag: resolveTag(row.path, settings),
-  };
-}
-
 export function toVersionInfo(row: VersionRow): ScriptVersionInfo {
   return {
     version: Number(row.version),
     hash: row.hash,
     language: row.language,
     createdAt: new Date(row.created_at),
+  };
+}
+
+/** A script's settings with the tag they resolve to: the two always travel together. */
+export function toSettingsResult(row: SettingsRow & { path: string }): ScriptSettingsResult {
+  const settings = toSettings(row);
+  return { settings, resolvedTag: resolveTag(row.path, settings) };
+}
+
+export function toScript(row: ScriptRow): Script {
+  return {
+    path: row.path,
+    ...toVersionInfo(row),
+    content: row.content,
+    code: row.code,
+    ...toSettingsResult(row),
+  };
+}
+
+export function toSummary(row: ScriptSummaryRow): ScriptSummary {
+  return {
+    path: row.path,
+    ...toVersionInfo(row),
+    updatedAt: new Date(row.updated_at),
+    ...toSettingsResult(row),
   };
 }
 

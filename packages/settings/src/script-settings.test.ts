@@ -1,29 +1,27 @@
-import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
+import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidPathError, InvalidSettingsError, ScriptNotFoundError, Settings } from './index';
+import { InvalidPathError, InvalidSettingsError, ScriptNotFoundError } from './index';
+import { openSettingsFixture, type SettingsFixture } from './test-support';
 
 const PATH = 'f/settings/probe';
 
 describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
-  let t: TestDb;
-  let settings: Settings;
+  let f: SettingsFixture;
   beforeAll(async () => {
-    t = await openTestDb(driver);
-    settings = new Settings(t.db);
-    await settings.deployScript({ path: PATH, content: 'export const main = () => 1;' });
+    f = await openSettingsFixture(driver, [PATH]);
   });
-  afterAll(() => t.drop());
+  afterAll(() => f.drop());
 
   const rawRow = async () =>
-    (await t.db.query('SELECT * FROM millrace.scripts WHERE path = $1', [PATH])).rows[0];
+    (await f.db.query('SELECT * FROM millrace.scripts WHERE path = $1', [PATH])).rows[0];
 
   it('applies a partial update and leaves the other settings as they are', async () => {
-    const res = await settings.setScriptSettings(PATH, { tag: 'gpu', timeoutMs: 30_000 });
+    const res = await f.settings.setScriptSettings(PATH, { tag: 'gpu', timeoutMs: 30_000 });
     expect(res).toEqual({
       settings: { dedicated: false, tag: 'gpu', timeoutMs: 30_000, maxAttempts: 1, priority: 0 },
       resolvedTag: 'gpu',
     });
-    const res2 = await settings.setScriptSettings(PATH, { maxAttempts: 5, priority: -3 });
+    const res2 = await f.settings.setScriptSettings(PATH, { maxAttempts: 5, priority: -3 });
     expect(res2.settings).toEqual({
       dedicated: false,
       tag: 'gpu',
@@ -31,17 +29,17 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
       maxAttempts: 5,
       priority: -3,
     });
-    expect((await settings.getScript(PATH)).settings).toEqual(res2.settings);
+    expect((await f.settings.getScript(PATH)).settings).toEqual(res2.settings);
   });
 
   it('clears the tag and the timeout with an explicit null', async () => {
-    const res = await settings.setScriptSettings(PATH, { tag: null, timeoutMs: null });
+    const res = await f.settings.setScriptSettings(PATH, { tag: null, timeoutMs: null });
     expect(res.settings).toMatchObject({ tag: null, timeoutMs: null, maxAttempts: 5 });
     expect(res.resolvedTag).toBe('node');
   });
 
   it('accepts the bounds', async () => {
-    const res = await settings.setScriptSettings(PATH, {
+    const res = await f.settings.setScriptSettings(PATH, {
       timeoutMs: 86_400_000,
       maxAttempts: 100,
       priority: 1000,
@@ -53,7 +51,7 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
       priority: 1000,
       tag: 'A.b/c:d-e_f',
     });
-    await settings.setScriptSettings(PATH, { timeoutMs: 1, maxAttempts: 1, priority: -1000 });
+    await f.settings.setScriptSettings(PATH, { timeoutMs: 1, maxAttempts: 1, priority: -1000 });
   });
 
   it.each([
@@ -74,7 +72,7 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
     [{ timeout: 5 }, 'unknown key(s): timeout'],
   ])('refuses %j and writes nothing', async (patch, mention) => {
     const before = await rawRow();
-    const err = await settings.setScriptSettings(PATH, patch as never).catch((e) => e);
+    const err = await f.settings.setScriptSettings(PATH, patch as never).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidSettingsError);
     expect(err.code).toBe('invalid_settings');
     expect(err.message).toContain(mention);
@@ -82,7 +80,7 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
   });
 
   it('lists every problem at once', async () => {
-    const err = await settings
+    const err = await f.settings
       .setScriptSettings(PATH, { maxAttempts: 0, priority: 5000, extra: 1 } as never)
       .catch((e) => e);
     expect(err.issues).toHaveLength(3);
@@ -90,13 +88,13 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
   });
 
   it('refuses an unknown script and a malformed path', async () => {
-    await expect(settings.setScriptSettings('f/no/such', { priority: 1 })).rejects.toBeInstanceOf(
+    await expect(f.settings.setScriptSettings('f/no/such', { priority: 1 })).rejects.toBeInstanceOf(
       ScriptNotFoundError,
     );
-    await expect(settings.setScriptSettings('nope', { priority: 1 })).rejects.toBeInstanceOf(
+    await expect(f.settings.setScriptSettings('nope', { priority: 1 })).rejects.toBeInstanceOf(
       InvalidPathError,
     );
-    const { rows } = await t.db.query("SELECT 1 FROM millrace.scripts WHERE path = 'f/no/such'");
+    const { rows } = await f.db.query("SELECT 1 FROM millrace.scripts WHERE path = 'f/no/such'");
     expect(rows).toEqual([]);
   });
 });

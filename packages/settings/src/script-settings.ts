@@ -1,8 +1,7 @@
 import type { Db } from '@millrace/db';
 import { ScriptNotFoundError } from './errors';
-import { type SettingsRow, toSettings } from './rows';
+import { type SettingsRow, toSettingsResult } from './rows';
 import * as sql from './sql';
-import { resolveTag } from './tag';
 import type { ScriptSettingsPatch, ScriptSettingsResult } from './types';
 import { notifyChange } from './watch';
 
@@ -29,7 +28,6 @@ export async function setScriptSettings(
     ]);
     if (!rows[0]) throw new ScriptNotFoundError(path);
     await notifyChange(tx, { kind: 'script', name: path });
-    const settings = toSettings(rows[0]);
-    return { settings, resolvedTag: resolveTag(path, settings) };
+    return toSettingsResult(rows[0]);
   });
 }

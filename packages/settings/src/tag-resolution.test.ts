@@ -1,25 +1,23 @@
-import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
+import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptNotFoundError, Settings } from './index';
+import { ScriptNotFoundError } from './index';
+import { openSettingsFixture, type SettingsFixture } from './test-support';
 
 const PATH = 'f/tags/probe';
 
 describe.each(testDrivers())('tag resolution on %s', (driver) => {
-  let t: TestDb;
-  let settings: Settings;
+  let f: SettingsFixture;
   beforeAll(async () => {
-    t = await openTestDb(driver);
-    settings = new Settings(t.db);
-    await settings.deployScript({ path: PATH, content: 'export const main = () => 1;' });
+    f = await openSettingsFixture(driver, [PATH]);
   });
-  afterAll(() => t.drop());
+  afterAll(() => f.drop());
 
-  /** tagFor, getScript, listScripts and jobDefaults must agree, whatever the settings. */
+  /** tagFor, getScript, listScripts and jobDefaults must agree, whatever the f.settings. */
   const resolved = async () => {
-    const tag = await settings.tagFor(PATH);
-    expect((await settings.getScript(PATH)).resolvedTag).toBe(tag);
-    expect((await settings.listScripts()).find((s) => s.path === PATH)?.resolvedTag).toBe(tag);
-    expect((await settings.jobDefaults([PATH])).get(PATH)?.tag).toBe(tag);
+    const tag = await f.settings.tagFor(PATH);
+    expect((await f.settings.getScript(PATH)).resolvedTag).toBe(tag);
+    expect((await f.settings.listScripts()).find((s) => s.path === PATH)?.resolvedTag).toBe(tag);
+    expect((await f.settings.jobDefaults([PATH])).get(PATH)?.tag).toBe(tag);
     return tag;
   };
 
@@ -28,24 +26,24 @@ describe.each(testDrivers())('tag resolution on %s', (driver) => {
   });
 
   it("is the script's tag when set", async () => {
-    await settings.setScriptSettings(PATH, { tag: 'gpu' });
+    await f.settings.setScriptSettings(PATH, { tag: 'gpu' });
     expect(await resolved()).toBe('gpu');
   });
 
   it('is dedicated:<path> when dedicated, even with a tag', async () => {
-    const res = await settings.setScriptSettings(PATH, { dedicated: true });
+    const res = await f.settings.setScriptSettings(PATH, { dedicated: true });
     expect(res.resolvedTag).toBe(`dedicated:${PATH}`);
     expect(await resolved()).toBe(`dedicated:${PATH}`);
   });
 
   it('goes back to the tag when dedicated is turned off, and to node when the tag is cleared', async () => {
-    await settings.setScriptSettings(PATH, { dedicated: false });
+    await f.settings.setScriptSettings(PATH, { dedicated: false });
     expect(await resolved()).toBe('gpu');
-    await settings.setScriptSettings(PATH, { tag: null });
+    await f.settings.setScriptSettings(PATH, { tag: null });
     expect(await resolved()).toBe('node');
   });
 
   it('refuses an unknown script', async () => {
-    await expect(settings.tagFor('f/no/such')).rejects.toBeInstanceOf(ScriptNotFoundError);
+    await expect(f.settings.tagFor('f/no/such')).rejects.toBeInstanceOf(ScriptNotFoundError);
   });
 });

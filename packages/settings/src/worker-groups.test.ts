@@ -1,21 +1,19 @@
-import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
+import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidWorkerGroupError, ScriptNotFoundError, Settings, WorkerGroupNotFoundError } from './index';
+import { InvalidWorkerGroupError, ScriptNotFoundError, WorkerGroupNotFoundError } from './index';
+import { openSettingsFixture, type SettingsFixture } from './test-support';
 
 const SCRIPT = 'f/groups/hot';
 
 describe.each(testDrivers())('worker groups on %s', (driver) => {
-  let t: TestDb;
-  let settings: Settings;
+  let f: SettingsFixture;
   beforeAll(async () => {
-    t = await openTestDb(driver);
-    settings = new Settings(t.db);
-    await settings.deployScript({ path: SCRIPT, content: 'export const main = () => 1;' });
+    f = await openSettingsFixture(driver, [SCRIPT]);
   });
-  afterAll(() => t.drop());
+  afterAll(() => f.drop());
 
   it('has a default group serving node, which cannot be deleted', async () => {
-    expect(await settings.getWorkerGroup('default')).toMatchObject({
+    expect(await f.settings.getWorkerGroup('default')).toMatchObject({
       name: 'default',
       tags: ['node'],
       dedicatedWorker: null,
@@ -24,14 +22,14 @@ describe.each(testDrivers())('worker groups on %s', (driver) => {
       initScript: null,
       servedTags: ['node'],
     });
-    const err = await settings.deleteWorkerGroup('default').catch((e) => e);
+    const err = await f.settings.deleteWorkerGroup('default').catch((e) => e);
     expect(err).toBeInstanceOf(InvalidWorkerGroupError);
     expect(err.code).toBe('invalid_worker_group');
-    expect(await settings.getWorkerGroup('default')).toBeTruthy();
+    expect(await f.settings.getWorkerGroup('default')).toBeTruthy();
   });
 
   it('creates a generic group serving its tags, then updates only what is given', async () => {
-    const g = await settings.setWorkerGroup('gpu', {
+    const g = await f.settings.setWorkerGroup('gpu', {
       tags: ['gpu', 'node'],
       concurrency: 8,
       env: { CUDA_VISIBLE_DEVICES: '0' },
@@ -44,46 +42,46 @@ describe.each(testDrivers())('worker groups on %s', (driver) => {
       concurrency: 8,
     });
     expect(g.updatedAt).toBeInstanceOf(Date);
-    const g2 = await settings.setWorkerGroup('gpu', { concurrency: 2 });
+    const g2 = await f.settings.setWorkerGroup('gpu', { concurrency: 2 });
     expect(g2).toMatchObject({
       tags: ['gpu', 'node'],
       concurrency: 2,
       env: { CUDA_VISIBLE_DEVICES: '0' },
       initScript: 'nvidia-smi',
     });
-    expect(await settings.getWorkerGroup('gpu')).toEqual(g2);
-    expect((await settings.listWorkerGroups()).map((x) => x.name)).toEqual(['default', 'gpu']);
+    expect(await f.settings.getWorkerGroup('gpu')).toEqual(g2);
+    expect((await f.settings.listWorkerGroups()).map((x) => x.name)).toEqual(['default', 'gpu']);
   });
 
   it('makes a dedicated group serve only dedicated:<path>, with tags back at the default', async () => {
-    const g = await settings.setWorkerGroup('gpu', { dedicatedWorker: SCRIPT });
+    const g = await f.settings.setWorkerGroup('gpu', { dedicatedWorker: SCRIPT });
     expect(g).toMatchObject({ dedicatedWorker: SCRIPT, tags: ['node'], servedTags: [`dedicated:${SCRIPT}`] });
   });
 
   it('refuses tags on a dedicated group unless dedicatedWorker: null comes with them', async () => {
-    await expect(settings.setWorkerGroup('gpu', { tags: ['gpu'] })).rejects.toBeInstanceOf(
+    await expect(f.settings.setWorkerGroup('gpu', { tags: ['gpu'] })).rejects.toBeInstanceOf(
       InvalidWorkerGroupError,
     );
-    expect((await settings.getWorkerGroup('gpu')).dedicatedWorker).toBe(SCRIPT);
-    const g = await settings.setWorkerGroup('gpu', { tags: ['gpu'], dedicatedWorker: null });
+    expect((await f.settings.getWorkerGroup('gpu')).dedicatedWorker).toBe(SCRIPT);
+    const g = await f.settings.setWorkerGroup('gpu', { tags: ['gpu'], dedicatedWorker: null });
     expect(g).toMatchObject({ dedicatedWorker: null, tags: ['gpu'], servedTags: ['gpu'] });
   });
 
   it('refuses non-default tags and dedicatedWorker in one call, and writes nothing', async () => {
     await expect(
-      settings.setWorkerGroup('both', { tags: ['gpu'], dedicatedWorker: SCRIPT }),
+      f.settings.setWorkerGroup('both', { tags: ['gpu'], dedicatedWorker: SCRIPT }),
     ).rejects.toBeInstanceOf(InvalidWorkerGroupError);
-    await expect(settings.getWorkerGroup('both')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
+    await expect(f.settings.getWorkerGroup('both')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
     // the default tags alongside are harmless
-    const g = await settings.setWorkerGroup('both', { tags: ['node'], dedicatedWorker: SCRIPT });
+    const g = await f.settings.setWorkerGroup('both', { tags: ['node'], dedicatedWorker: SCRIPT });
     expect(g.servedTags).toEqual([`dedicated:${SCRIPT}`]);
   });
 
   it('refuses a dedicated group naming an unknown script, and writes nothing', async () => {
-    await expect(settings.setWorkerGroup('ghost', { dedicatedWorker: 'f/no/such' })).rejects.toBeInstanceOf(
+    await expect(f.settings.setWorkerGroup('ghost', { dedicatedWorker: 'f/no/such' })).rejects.toBeInstanceOf(
       ScriptNotFoundError,
     );
-    await expect(settings.getWorkerGroup('ghost')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
+    await expect(f.settings.getWorkerGroup('ghost')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
   });
 
   it.each([
@@ -102,16 +100,16 @@ describe.each(testDrivers())('worker groups on %s', (driver) => {
     ['ok', { dedicatedWorker: 'not-a-path' }],
     ['ok', { colour: 'red' }],
   ])('refuses name %j with %j', async (name, input) => {
-    await expect(settings.setWorkerGroup(name, input as never)).rejects.toBeInstanceOf(
+    await expect(f.settings.setWorkerGroup(name, input as never)).rejects.toBeInstanceOf(
       InvalidWorkerGroupError,
     );
-    await expect(settings.getWorkerGroup('ok')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
+    await expect(f.settings.getWorkerGroup('ok')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
   });
 
   it('deletes a group, and reports an unknown one', async () => {
-    await settings.deleteWorkerGroup('both');
-    await expect(settings.getWorkerGroup('both')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
-    const err = await settings.deleteWorkerGroup('both').catch((e) => e);
+    await f.settings.deleteWorkerGroup('both');
+    await expect(f.settings.getWorkerGroup('both')).rejects.toBeInstanceOf(WorkerGroupNotFoundError);
+    const err = await f.settings.deleteWorkerGroup('both').catch((e) => e);
     expect(err).toBeInstanceOf(WorkerGroupNotFoundError);
     expect(err.code).toBe('worker_group_not_found');
   });

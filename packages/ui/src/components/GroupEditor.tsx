@@ -1,7 +1,10 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api } from '../api';
 import { type GroupDraft, parseGroupDraft } from '../groupForm';
+import { useAction } from '../useAction';
 import { ErrorBanner } from './ErrorBanner';
+import { FieldError, InputField, TextAreaField } from './Field';
+import { SubmitButton } from './SubmitButton';
 
 type Props = {
   initial: GroupDraft;
@@ -15,34 +18,14 @@ type Props = {
 export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }: Props) {
   const [draft, setDraft] = useState(initial);
   const [invalid, setInvalid] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const ids = {
-    name: useId(),
-    tags: useId(),
-    ded: useId(),
-    list: useId(),
-    conc: useId(),
-    env: useId(),
-    init: useId(),
-  };
-  const set = (key: keyof GroupDraft, value: string) => {
-    setDraft((d) => ({ ...d, [key]: value }));
-  };
+  const { busy, error, run } = useAction();
+  /** The value and change handler of one draft field, for an InputField or TextAreaField. */
+  const draftField = (key: keyof GroupDraft) => ({
+    value: draft[key],
+    onValue: (value: string) => setDraft((d) => ({ ...d, [key]: value })),
+  });
   const dedicated = draft.dedicatedWorker.trim() !== '';
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -72,60 +55,39 @@ export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }:
         {isNew ? 'New worker group' : `Edit group ${initial.name}`}
       </h2>
       <div className="settings-grid">
-        <label className="field" htmlFor={ids.name}>
-          <span>Name</span>
-          <input
-            id={ids.name}
-            value={draft.name}
-            readOnly={!isNew}
-            placeholder="default"
-            spellCheck={false}
-            onChange={(e) => set('name', e.target.value)}
-            data-testid="group-name-input"
-          />
-        </label>
-        <label className="field" htmlFor={ids.conc}>
-          <span>Concurrency (jobs at once per worker)</span>
-          <input
-            id={ids.conc}
-            type="number"
-            min={1}
-            step={1}
-            value={draft.concurrency}
-            onChange={(e) => set('concurrency', e.target.value)}
-            data-testid="group-concurrency-input"
-          />
-        </label>
-        <label className="field" htmlFor={ids.ded}>
-          <span>Dedicated to script (empty = generic)</span>
-          <input
-            id={ids.ded}
-            list={ids.list}
-            value={draft.dedicatedWorker}
-            placeholder="f/app/send"
-            spellCheck={false}
-            onChange={(e) => set('dedicatedWorker', e.target.value)}
-            data-testid="group-dedicated-input"
-          />
-          <datalist id={ids.list}>
-            {scriptPaths.map((p) => (
-              <option key={p} value={p} />
-            ))}
-          </datalist>
-        </label>
-        <label className="field" htmlFor={ids.tags}>
-          <span>
-            Tags (comma separated){dedicated && <em className="muted"> — ignored while dedicated</em>}
-          </span>
-          <input
-            id={ids.tags}
-            value={draft.tags}
-            placeholder="node"
-            spellCheck={false}
-            onChange={(e) => set('tags', e.target.value)}
-            data-testid="group-tags-input"
-          />
-        </label>
+        <InputField
+          label="Name"
+          {...draftField('name')}
+          testId="group-name-input"
+          readOnly={!isNew}
+          placeholder="default"
+          spellCheck={false}
+        />
+        <InputField
+          label="Concurrency (jobs at once per worker)"
+          {...draftField('concurrency')}
+          testId="group-concurrency-input"
+          type="number"
+          min={1}
+          step={1}
+        />
+        <InputField
+          label="Dedicated to script (empty = generic)"
+          {...draftField('dedicatedWorker')}
+          testId="group-dedicated-input"
+          suggestions={scriptPaths}
+          placeholder="f/app/send"
+          spellCheck={false}
+        />
+        <InputField
+          label={
+            <>Tags (comma separated){dedicated && <em className="muted"> — ignored while dedicated</em>}</>
+          }
+          {...draftField('tags')}
+          testId="group-tags-input"
+          placeholder="node"
+          spellCheck={false}
+        />
       </div>
       <p className="muted small">
         {dedicated ? (
@@ -138,35 +100,23 @@ export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }:
           <>Generic workers: each job runs in a fresh process.</>
         )}
       </p>
-      <label className="field" htmlFor={ids.env}>
-        <span>Environment variables (KEY=value, one per line)</span>
-        <textarea
-          id={ids.env}
-          className="code"
-          rows={3}
-          value={draft.env}
-          spellCheck={false}
-          onChange={(e) => set('env', e.target.value)}
-          data-testid="group-env-input"
-        />
-      </label>
-      <label className="field" htmlFor={ids.init}>
-        <span>Init script (optional, runs when a worker starts)</span>
-        <textarea
-          id={ids.init}
-          className="code"
-          rows={3}
-          value={draft.initScript}
-          spellCheck={false}
-          onChange={(e) => set('initScript', e.target.value)}
-          data-testid="group-init-script-input"
-        />
-      </label>
-      {invalid && (
-        <p className="field-error" role="alert" data-testid="group-error">
-          {invalid}
-        </p>
-      )}
+      <TextAreaField
+        label="Environment variables (KEY=value, one per line)"
+        {...draftField('env')}
+        testId="group-env-input"
+        className="code"
+        rows={3}
+        spellCheck={false}
+      />
+      <TextAreaField
+        label="Init script (optional, runs when a worker starts)"
+        {...draftField('initScript')}
+        testId="group-init-script-input"
+        className="code"
+        rows={3}
+        spellCheck={false}
+      />
+      <FieldError message={invalid} testId="group-error" />
       <ErrorBanner error={error} testId="group-save-error" />
       <div className="actions">
         {!isNew && (
@@ -181,9 +131,9 @@ export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }:
             {confirmDelete ? 'Click again to delete' : 'Delete group'}
           </button>
         )}
-        <button type="submit" className="primary" disabled={busy} data-testid="group-save-button">
+        <SubmitButton busy={busy} testId="group-save-button">
           {isNew ? 'Create group' : 'Save group'}
-        </button>
+        </SubmitButton>
       </div>
     </form>
   );

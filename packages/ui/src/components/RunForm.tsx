@@ -2,7 +2,10 @@ import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api';
 import { MAX_RUN_COUNT, parseJobArgs, parseRunCount } from '../args';
 import { href, navigate } from '../router';
+import { useAction } from '../useAction';
 import { ErrorBanner } from './ErrorBanner';
+import { FieldError, InputField, TextAreaField } from './Field';
+import { SubmitButton } from './SubmitButton';
 
 type Props = {
   /** The script to run; when absent the form has a path field (with `scriptPaths` as suggestions). */
@@ -22,9 +25,8 @@ export function RunForm({ path: fixedPath, scriptPaths = [], initialPath = '' }:
   const [countText, setCountText] = useState('1');
   const [argsError, setArgsError] = useState<string | null>(null);
   const [countError, setCountError] = useState<string | null>(null);
-  const [sendError, setSendError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const ids = { path: useId(), args: useId(), count: useId(), list: useId(), argsErr: useId() };
+  const send = useAction();
+  const argsErrorId = useId();
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -33,14 +35,13 @@ export function RunForm({ path: fixedPath, scriptPaths = [], initialPath = '' }:
     const count = parseRunCount(countText);
     setArgsError(parsed.ok ? null : parsed.message);
     setCountError(count === null ? `Run count must be a whole number from 1 to ${MAX_RUN_COUNT}.` : null);
-    setSendError(null);
+    send.setError(null);
     if (!parsed.ok || count === null) return;
     if (!target) {
-      setSendError(new Error('Choose the script to run.'));
+      send.setError(new Error('Choose the script to run.'));
       return;
     }
-    setBusy(true);
-    try {
+    await send.run(async () => {
       if (count === 1) {
         const { id } = await api.pushJob({ path: target, args: parsed.args });
         navigate(href.job(id));
@@ -49,11 +50,7 @@ export function RunForm({ path: fixedPath, scriptPaths = [], initialPath = '' }:
         await api.pushJobs(jobs);
         navigate(href.runs({ path: target }));
       }
-    } catch (err) {
-      setSendError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -61,72 +58,52 @@ export function RunForm({ path: fixedPath, scriptPaths = [], initialPath = '' }:
       <div className="panel-title">Run{fixedPath ? ` ${fixedPath}` : ''}</div>
       <div className="run-grid">
         {fixedPath === undefined && (
-          <label className="field" htmlFor={ids.path}>
-            <span>Script path</span>
-            <input
-              id={ids.path}
-              list={ids.list}
-              value={path}
-              placeholder="f/app/send"
-              onChange={(e) => setPath(e.target.value)}
-              data-testid="run-path-input"
-              spellCheck={false}
-            />
-            <datalist id={ids.list}>
-              {scriptPaths.map((p) => (
-                <option key={p} value={p} />
-              ))}
-            </datalist>
-          </label>
-        )}
-        <label className="field field-wide" htmlFor={ids.args}>
-          <span>Args (JSON object) — Ctrl+Enter runs</span>
-          <textarea
-            id={ids.args}
-            className="code"
-            rows={4}
-            value={argsText}
+          <InputField
+            label="Script path"
+            value={path}
+            onValue={setPath}
+            testId="run-path-input"
+            suggestions={scriptPaths}
+            placeholder="f/app/send"
             spellCheck={false}
-            aria-invalid={argsError ? true : undefined}
-            aria-describedby={argsError ? ids.argsErr : undefined}
-            onChange={(e) => {
-              setArgsText(e.target.value);
-              if (argsError) setArgsError(null);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
-            }}
-            data-testid="run-args-input"
           />
-        </label>
-        <label className="field field-narrow" htmlFor={ids.count}>
-          <span>Times</span>
-          <input
-            id={ids.count}
-            type="number"
-            min={1}
-            max={MAX_RUN_COUNT}
-            value={countText}
-            onChange={(e) => setCountText(e.target.value)}
-            data-testid="run-count-input"
-          />
-        </label>
+        )}
+        <TextAreaField
+          label="Args (JSON object) — Ctrl+Enter runs"
+          fieldClassName="field-wide"
+          value={argsText}
+          onValue={(v) => {
+            setArgsText(v);
+            if (argsError) setArgsError(null);
+          }}
+          testId="run-args-input"
+          className="code"
+          rows={4}
+          spellCheck={false}
+          aria-invalid={argsError ? true : undefined}
+          aria-describedby={argsError ? argsErrorId : undefined}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+          }}
+        />
+        <InputField
+          label="Times"
+          fieldClassName="field-narrow"
+          value={countText}
+          onValue={setCountText}
+          testId="run-count-input"
+          type="number"
+          min={1}
+          max={MAX_RUN_COUNT}
+        />
       </div>
-      {argsError && (
-        <p id={ids.argsErr} className="field-error" role="alert" data-testid="run-args-error">
-          {argsError}
-        </p>
-      )}
-      {countError && (
-        <p className="field-error" role="alert" data-testid="run-count-error">
-          {countError}
-        </p>
-      )}
-      <ErrorBanner error={sendError} testId="run-error" />
+      <FieldError id={argsErrorId} message={argsError} testId="run-args-error" />
+      <FieldError message={countError} testId="run-count-error" />
+      <ErrorBanner error={send.error} testId="run-error" />
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy} data-testid="run-button">
-          {busy ? 'Queuing…' : 'Run'}
-        </button>
+        <SubmitButton busy={send.busy} busyLabel="Queuing…" testId="run-button">
+          Run
+        </SubmitButton>
       </div>
     </form>
   );

@@ -2,7 +2,10 @@ import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api';
 import { href, navigate } from '../router';
 import { LANGUAGES, type Language, type Script } from '../types';
+import { useAction } from '../useAction';
 import { ErrorBanner } from './ErrorBanner';
+import { FieldError, InputField, TextAreaField } from './Field';
+import { SubmitButton } from './SubmitButton';
 
 const EXAMPLES: Record<Language, string> = {
   typescript: `export async function main(args: { name?: string }) {\n  console.log('hello', args.name ?? 'world');\n  return { greeting: \`hello \${args.name ?? 'world'}\` };\n}\n`,
@@ -26,9 +29,8 @@ export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
   const [language, setLanguage] = useState<Language>(script?.language ?? 'typescript');
   const [content, setContent] = useState(script?.content ?? '');
   const [invalid, setInvalid] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const ids = { path: useId(), lang: useId(), content: useId() };
+  const { busy, error, setError, run } = useAction();
+  const languageId = useId();
   const isNew = !script;
 
   const deploy = async (e: FormEvent) => {
@@ -44,17 +46,11 @@ export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
       return;
     }
     setInvalid(null);
-    setError(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       const res = await api.deployScript({ path: p, content, language });
       onDeployed(res);
       if (isNew) navigate(href.script(res.path));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -66,22 +62,19 @@ export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
         )}
       </h2>
       <div className="editor-grid">
-        <label className="field" htmlFor={ids.path}>
-          <span>Path</span>
-          <input
-            id={ids.path}
-            value={path}
-            placeholder="f/app/send"
-            readOnly={!isNew}
-            spellCheck={false}
-            onChange={(e) => setPath(e.target.value)}
-            data-testid="script-path-input"
-          />
-        </label>
-        <label className="field" htmlFor={ids.lang}>
+        <InputField
+          label="Path"
+          value={path}
+          onValue={setPath}
+          testId="script-path-input"
+          placeholder="f/app/send"
+          readOnly={!isNew}
+          spellCheck={false}
+        />
+        <label className="field" htmlFor={languageId}>
           <span>Language</span>
           <select
-            id={ids.lang}
+            id={languageId}
             value={language}
             onChange={(e) => setLanguage(e.target.value as Language)}
             data-testid="script-language-select"
@@ -94,28 +87,23 @@ export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
           </select>
         </label>
       </div>
-      <label className="field" htmlFor={ids.content}>
-        <span>
-          Code — export <code>main(args)</code>; its return value is the job's result
-        </span>
-        <textarea
-          id={ids.content}
-          className="code code-box"
-          rows={18}
-          value={content}
-          placeholder={EXAMPLES[language]}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoCorrect="off"
-          onChange={(e) => setContent(e.target.value)}
-          data-testid="script-content-input"
-        />
-      </label>
-      {invalid && (
-        <p className="field-error" role="alert" data-testid="deploy-error">
-          {invalid}
-        </p>
-      )}
+      <TextAreaField
+        label={
+          <>
+            Code — export <code>main(args)</code>; its return value is the job's result
+          </>
+        }
+        value={content}
+        onValue={setContent}
+        testId="script-content-input"
+        className="code code-box"
+        rows={18}
+        placeholder={EXAMPLES[language]}
+        spellCheck={false}
+        autoCapitalize="off"
+        autoCorrect="off"
+      />
+      <FieldError message={invalid} testId="deploy-error" />
       <ErrorBanner error={error} testId="deploy-error" />
       <div className="actions">
         {content.trim() === '' && (
@@ -127,9 +115,9 @@ export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
             Insert example
           </button>
         )}
-        <button type="submit" className="primary" disabled={busy} data-testid="deploy-button">
-          {busy ? 'Deploying…' : isNew ? 'Deploy' : 'Deploy new version'}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Deploying…" testId="deploy-button">
+          {isNew ? 'Deploy' : 'Deploy new version'}
+        </SubmitButton>
       </div>
     </form>
   );

@@ -3,8 +3,11 @@ import { api } from '../api';
 import { href } from '../router';
 import { tagCoverage } from '../tagCoverage';
 import type { Script, ScriptSettings } from '../types';
+import { useAction } from '../useAction';
 import { usePoll } from '../usePoll';
 import { ErrorBanner } from './ErrorBanner';
+import { FieldError, InputField } from './Field';
+import { SubmitButton } from './SubmitButton';
 
 type Draft = { dedicated: boolean; tag: string; timeoutSeconds: string; attempts: string; priority: string };
 
@@ -47,9 +50,8 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
   const [saved, setSaved] = useState({ settings: script.settings, resolvedTag: script.resolvedTag });
   const [message, setMessage] = useState<string | null>(null);
   const [invalid, setInvalid] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const ids = { ded: useId(), tag: useId(), timeout: useId(), attempts: useId(), priority: useId() };
+  const { busy, error, run } = useAction();
+  const dedicatedId = useId();
   const coverage = usePoll(
     async () => {
       const [groups, workers] = await Promise.all([api.listGroups(), api.listWorkers()]);
@@ -71,25 +73,24 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
     setDraft((d) => ({ ...d, [key]: value }));
     setMessage(null);
   };
+  /** The value and change handler of one text field of the draft, for an InputField. */
+  const draftField = (key: Exclude<keyof Draft, 'dedicated'>) => ({
+    value: draft[key],
+    onValue: (value: string) => set(key, value),
+  });
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const parsed = parseDraft(draft);
     setInvalid(parsed.ok ? null : parsed.message);
     if (!parsed.ok) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const res = await api.putSettings(script.path, parsed.settings);
       setSaved({ settings: res.settings, resolvedTag: res.resolvedTag });
       setDraft(draftOf(res.settings));
       setMessage('Settings saved.');
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const cov = coverage.data;
@@ -105,7 +106,7 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
       </h2>
       <div className="toggle-row">
         <input
-          id={ids.ded}
+          id={dedicatedId}
           type="checkbox"
           role="switch"
           aria-checked={draft.dedicated}
@@ -113,7 +114,7 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
           onChange={(e) => set('dedicated', e.target.checked)}
           data-testid="settings-dedicated-toggle"
         />
-        <label htmlFor={ids.ded}>
+        <label htmlFor={dedicatedId}>
           <strong>Dedicated Workers</strong>
           <span className="muted small">
             {' '}
@@ -123,53 +124,37 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
         </label>
       </div>
       <div className="settings-grid">
-        <label className="field" htmlFor={ids.tag}>
-          <span>Tag {draft.dedicated && <em className="muted">(ignored while dedicated)</em>}</span>
-          <input
-            id={ids.tag}
-            value={draft.tag}
-            placeholder="node"
-            spellCheck={false}
-            onChange={(e) => set('tag', e.target.value)}
-            data-testid="settings-tag-input"
-          />
-        </label>
-        <label className="field" htmlFor={ids.timeout}>
-          <span>Timeout (seconds)</span>
-          <input
-            id={ids.timeout}
-            type="number"
-            min={0}
-            step="any"
-            value={draft.timeoutSeconds}
-            placeholder="default"
-            onChange={(e) => set('timeoutSeconds', e.target.value)}
-            data-testid="settings-timeout-input"
-          />
-        </label>
-        <label className="field" htmlFor={ids.attempts}>
-          <span>Max attempts</span>
-          <input
-            id={ids.attempts}
-            type="number"
-            min={1}
-            step={1}
-            value={draft.attempts}
-            onChange={(e) => set('attempts', e.target.value)}
-            data-testid="settings-attempts-input"
-          />
-        </label>
-        <label className="field" htmlFor={ids.priority}>
-          <span>Priority (higher first)</span>
-          <input
-            id={ids.priority}
-            type="number"
-            step={1}
-            value={draft.priority}
-            onChange={(e) => set('priority', e.target.value)}
-            data-testid="settings-priority-input"
-          />
-        </label>
+        <InputField
+          label={<>Tag {draft.dedicated && <em className="muted">(ignored while dedicated)</em>}</>}
+          {...draftField('tag')}
+          testId="settings-tag-input"
+          placeholder="node"
+          spellCheck={false}
+        />
+        <InputField
+          label="Timeout (seconds)"
+          {...draftField('timeoutSeconds')}
+          testId="settings-timeout-input"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="default"
+        />
+        <InputField
+          label="Max attempts"
+          {...draftField('attempts')}
+          testId="settings-attempts-input"
+          type="number"
+          min={1}
+          step={1}
+        />
+        <InputField
+          label="Priority (higher first)"
+          {...draftField('priority')}
+          testId="settings-priority-input"
+          type="number"
+          step={1}
+        />
       </div>
       <p>
         Resolved tag:{' '}
@@ -205,11 +190,7 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
           alive.
         </div>
       )}
-      {invalid && (
-        <p className="field-error" role="alert" data-testid="settings-error">
-          {invalid}
-        </p>
-      )}
+      <FieldError message={invalid} testId="settings-error" />
       <ErrorBanner error={error} testId="settings-save-error" />
       <div className="actions">
         {message && (
@@ -217,9 +198,9 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
             {message}
           </span>
         )}
-        <button type="submit" className="primary" disabled={busy} data-testid="settings-save-button">
+        <SubmitButton busy={busy} testId="settings-save-button">
           Save settings
-        </button>
+        </SubmitButton>
       </div>
     </form>
   );

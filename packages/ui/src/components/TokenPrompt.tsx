@@ -1,6 +1,8 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, describeError } from '../api';
 import { readToken, saveToken } from '../token';
+import { FieldError, InputField } from './Field';
+import { SubmitButton } from './SubmitButton';
 
 /** A modal asking for the API token; checks it with GET /api/auth before storing it. */
 export function TokenPrompt({ onAccepted }: { onAccepted: () => void }) {
@@ -52,26 +54,20 @@ export function TokenPrompt({ onAccepted }: { onAccepted: () => void }) {
           This server requires a bearer token. It is stored in this browser (localStorage) and sent with every
           request.
         </p>
-        <label className="field">
-          <span>Token</span>
-          <input
-            ref={input}
-            type="password"
-            autoComplete="current-password"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            data-testid="token-input"
-          />
-        </label>
-        {error && (
-          <p className="field-error" role="alert" data-testid="token-error">
-            {error}
-          </p>
-        )}
+        <InputField
+          label="Token"
+          value={value}
+          onValue={setValue}
+          testId="token-input"
+          ref={input}
+          type="password"
+          autoComplete="current-password"
+        />
+        <FieldError message={error} testId="token-error" />
         <div className="actions">
-          <button type="submit" className="primary" disabled={checking} data-testid="token-submit">
-            {checking ? 'Checking…' : 'Use token'}
-          </button>
+          <SubmitButton busy={checking} busyLabel="Checking…" testId="token-submit">
+            Use token
+          </SubmitButton>
         </div>
       </form>
     </div>

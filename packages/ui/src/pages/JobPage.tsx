@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { formatDuration, formatJson, formatTime } from '../format';
 import { href, navigate } from '../router';
 import type { Job } from '../types';
+import { useAction } from '../useAction';
 import { usePoll } from '../usePoll';
 
 const FINAL = new Set(['success', 'failure', 'canceled']);
@@ -53,8 +54,7 @@ function Detail({ label, children, testId }: { label: string; children: ReactNod
 
 /** One job: status, timings, args, result or error, live logs; cancel and re-run. */
 export function JobPage({ id }: { id: string }) {
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, run: act } = useAction();
   const [done, setDone] = useState(false);
   const poll = usePoll(() => api.getJob(id), done ? 0 : 1000, [id, done]);
   const job: Job | undefined = poll.data;
@@ -72,17 +72,6 @@ export function JobPage({ id }: { id: string }) {
     if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
   }, [logs.text]);
 
-  const act = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      await action();
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   const cancel = () =>
     act(async () => {
       await api.cancelJob(id);

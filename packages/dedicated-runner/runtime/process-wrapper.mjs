@@ -16,6 +16,7 @@ function send(message) {
 }
 
 function flush() {
+  if (outbox === '') return;
   const text = outbox;
   outbox = '';
   writeProtocol(text);
@@ -54,6 +55,9 @@ try {
 }
 
 if (main !== undefined) {
+  // Calls received and not yet reported. When the last one settles no other result can join the
+  // batch, so it is written at once rather than on the next turn (setImmediate would only delay
+  // the host, ~0.1 ms per call at one call at a time).
   let inFlight = 0;
   let stdinEnded = false;
   // The host closes stdin to stop us: exit once in-flight calls are reported, even if the
@@ -64,29 +68,35 @@ if (main !== undefined) {
     outbox = '';
     writeProtocol(text, () => process.exit(0));
   };
+  const settled = () => {
+    inFlight -= 1;
+    if (inFlight <= 0 && !stdinEnded) flush();
+    maybeExit();
+  };
   const onResult = (id, json) => {
     if (outbox === '') setImmediate(flush);
     outbox += `{"id":${id},"type":"result","result":${json}}\n`;
-    inFlight -= 1;
-    maybeExit();
+    settled();
   };
   const onError = (id, error, kind) => {
     send({ id, type: 'error', error, kind });
-    inFlight -= 1;
-    maybeExit();
+    settled();
   };
   let pending = '';
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk) => {
     const text = pending + chunk;
+    const requests = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      const request = JSON.parse(text.slice(start, end));
+      requests.push(JSON.parse(text.slice(start, end)));
       start = end + 1;
-      inFlight += 1;
-      runCall(main, request.id, request.args, maxResultBytes, onResult, onError);
     }
     pending = text.slice(start);
+    // Counted for the whole chunk first, so its synchronous calls go back in one write.
+    inFlight += requests.length;
+    for (const request of requests)
+      runCall(main, request.id, request.args, maxResultBytes, onResult, onError);
   });
   process.stdin.on('end', () => {
     stdinEnded = true;

@@ -8,20 +8,31 @@ import { captureConsole, loadMain, runCall } from './call-core.mjs';
 const { scriptUrl, maxResultBytes } = workerData;
 let outbox = [];
 let flushQueued = false;
+// Calls received and not yet reported. When the last one settles no other result can join the
+// batch, so it goes out at once: waiting for setImmediate would only delay the host (measured
+// ~0.1 ms per call at one call at a time, the whole per-call budget of a fast job).
+let unsettled = 0;
 
 function flush() {
-  flushQueued = false;
+  if (outbox.length === 0) return;
   const batch = outbox;
   outbox = [];
   parentPort.postMessage(batch);
 }
 
+function flushLater() {
+  flushQueued = false;
+  flush();
+}
+
 function emit(type, id, payload) {
   outbox.push(type, id, payload);
+  unsettled -= 1;
+  if (unsettled <= 0) flush();
   // setImmediate, not a microtask: every call of the batch that finishes without I/O is in by then.
-  if (!flushQueued) {
+  else if (!flushQueued) {
     flushQueued = true;
-    setImmediate(flush);
+    setImmediate(flushLater);
   }
 }
 
@@ -40,6 +51,8 @@ try {
 
 if (main !== undefined) {
   parentPort.on('message', (calls) => {
+    // Counted for the whole batch first, so its synchronous calls go back together.
+    unsettled += calls.length / 2;
     for (let i = 0; i < calls.length; i += 2)
       runCall(main, calls[i], calls[i + 1], maxResultBytes, onResult, onError);
   });

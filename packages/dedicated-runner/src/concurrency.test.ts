@@ -41,4 +41,21 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
       await runner.close();
     }
   });
+
+  test('a call that finishes is answered while a slower call in the same runtime still runs', async () => {
+    const runner = await openRunner({ content: script, runtime, maxInFlightPerRuntime: 4 });
+    try {
+      let slowDone = false;
+      const slow = runner.run({ waitMs: 2000 }).then(() => {
+        slowDone = true;
+      });
+      // Sent in the same tick as the slow call, so they reach the runtime in one batch.
+      const fast = await Promise.all([runner.run({ waitMs: 0 }), runner.run({ waitMs: 10 })]);
+      expect(fast).toHaveLength(2);
+      expect(slowDone).toBe(false);
+      await slow;
+    } finally {
+      await runner.close();
+    }
+  });
 });

@@ -36,6 +36,7 @@ export class WorkerLoop {
   private concurrency: number;
   private jobsDone = 0;
   private idleWaiters: (() => void)[] = [];
+  private producerWakeQueued = false;
 
   constructor(private readonly o: WorkerLoopOptions) {
     this.concurrency = o.concurrency;
@@ -136,10 +137,12 @@ export class WorkerLoop {
 
   private async execute(held: HeldJob): Promise<void> {
     const { job } = held;
-    const startedAt = Date.now();
+    let startedAt = Date.now();
     let outcome: JobOutcome;
     try {
       const { code, language } = await this.o.code.get(job.path, job.hash);
+      // The clock starts once the code is here: fetching a version the first time is not run time.
+      startedAt = Date.now();
       outcome = await (this.executor as Executor).run(
         { ...job, code, language },
         { onLog: (text) => this.log(held, text), signal: held.abort.signal, env: this.env },
@@ -155,7 +158,7 @@ export class WorkerLoop {
     const durationMs = Date.now() - startedAt;
     this.held.finished(durationMs);
     this.pump();
-    this.producer.wake();
+    this.wakeProducerSoon();
     if (held.lost) {
       this.held.release(job.id);
       this.notifyIfIdle();
@@ -163,6 +166,21 @@ export class WorkerLoop {
     }
     const completion = toCompletion(held, outcome, startedAt, durationMs);
     await this.completer.add(completion);
+  }
+
+  /**
+   * A slot freed: the producer should look again, but only once the jobs just started are on
+   * their way. Woken at once, its claim (building the statement, writing it to the socket) would
+   * run in the microtasks between the end of one job and the start of the next (measured
+   * 0.1-0.5 ms at one job at a time). One wake per turn of the event loop, however many jobs ended.
+   */
+  private wakeProducerSoon(): void {
+    if (this.producerWakeQueued) return;
+    this.producerWakeQueued = true;
+    setImmediate(() => {
+      this.producerWakeQueued = false;
+      this.producer.wake();
+    });
   }
 
   private log(held: HeldJob, text: string): void {

@@ -3,22 +3,10 @@
 // on stdout. Requests issued in one tick go out in one write.
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Call } from '../call';
-import { CallTable } from '../call-table';
-import {
-  InvalidArgsError,
-  LoadError,
-  type RunnerError,
-  RuntimeCrashedError,
-  type ScriptErrorInfo,
-} from '../errors';
+import { InvalidArgsError, type ScriptErrorInfo } from '../errors';
 import type { ResolvedOptions } from '../options';
-import {
-  type ExitKind,
-  type Runtime,
-  type RuntimeEvents,
-  type RuntimeFactory,
-  siblingLostMessage,
-} from '../runtime';
+import { RemoteRuntime } from '../remote-runtime';
+import type { RuntimeEvents, RuntimeFactory } from '../runtime';
 import { writeScriptFile } from '../script-file';
 import { trackChild } from './live-children';
 import { checkResultSize, defaultCommand, type ProcessMessage, scriptExtension } from './protocol';
@@ -30,27 +18,18 @@ export interface ProcessRuntimeOptions {
   onStrayLog: (text: string) => void;
 }
 
-export class ProcessRuntime implements Runtime {
-  readonly ready: Promise<void>;
+export class ProcessRuntime extends RemoteRuntime {
   private readonly child: ChildProcess;
-  private readonly table = new CallTable();
   private outbox = '';
   private pending = '';
-  private exitKind: ExitKind | undefined;
-  private exitReported = false;
-  private killError: (() => RunnerError) | undefined;
   private spawnError: Error | undefined;
   private readonly exited: Promise<void>;
-  private settleReady!: (error?: Error) => void;
 
   constructor(
     private readonly options: ProcessRuntimeOptions,
-    private readonly events: RuntimeEvents,
+    events: RuntimeEvents,
   ) {
-    this.ready = new Promise((resolve, reject) => {
-      this.settleReady = (error) => (error ? reject(error) : resolve());
-    });
-    this.ready.catch(() => {});
+    super('process', events);
     const [command, ...args] = options.argv as [string, ...string[]];
     this.child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     trackChild(this.child);
@@ -67,52 +46,6 @@ export class ProcessRuntime implements Runtime {
     );
   }
 
-  get inFlight(): number {
-    return this.table.size;
-  }
-
-  send(call: Call): void {
-    if (this.exitKind !== undefined && this.exitKind !== 'closed') {
-      call.reject(this.killError?.() ?? new RuntimeCrashedError('the runtime had already stopped'));
-      return;
-    }
-    let line: string;
-    try {
-      line = JSON.stringify({ id: call.id, args: call.args ?? null });
-    } catch (error) {
-      call.reject(new InvalidArgsError(`args are not JSON: ${String(error)}`));
-      return;
-    }
-    call.holder = this;
-    this.table.add(call);
-    if (this.outbox === '') queueMicrotask(() => this.flush());
-    this.outbox += `${line}\n`;
-  }
-
-  evict(call: Call, error: RunnerError): void {
-    if (!this.table.remove(call)) return;
-    call.reject(error);
-    this.kill(
-      () => new RuntimeCrashedError(siblingLostMessage('process', error.reason), { lost: 'replaced' }),
-    );
-  }
-
-  kill(error: () => RunnerError): void {
-    if (this.exitKind !== undefined) return;
-    this.exitKind = 'killed';
-    this.killError = error;
-    this.table.rejectAll(error);
-    this.child.kill('SIGKILL');
-    // Tell the pool now, not at exit: a dying runtime must not be handed new calls meanwhile.
-    this.reportExit('killed');
-  }
-
-  private reportExit(kind: ExitKind): void {
-    if (this.exitReported) return;
-    this.exitReported = true;
-    this.events.onExit(this, kind);
-  }
-
   async close(): Promise<void> {
     if (this.exitKind === undefined) {
       this.exitKind = 'closed';
@@ -123,6 +56,22 @@ export class ProcessRuntime implements Runtime {
       clearTimeout(timer);
     }
     await this.exited;
+  }
+
+  protected transmit(call: Call): void {
+    let line: string;
+    try {
+      line = JSON.stringify({ id: call.id, args: call.args ?? null });
+    } catch (error) {
+      this.table.reject(call.id, new InvalidArgsError(`args are not JSON: ${String(error)}`));
+      return;
+    }
+    if (this.outbox === '') queueMicrotask(() => this.flush());
+    this.outbox += `${line}\n`;
+  }
+
+  protected terminate(): void {
+    this.child.kill('SIGKILL');
   }
 
   private flush(): void {
@@ -141,7 +90,7 @@ export class ProcessRuntime implements Runtime {
       end = text.indexOf('\n', start);
     }
     this.pending = text.slice(start);
-    this.events.onSettled(this);
+    this.settled();
   }
 
   private onLine(line: string): void {
@@ -162,26 +111,19 @@ export class ProcessRuntime implements Runtime {
     } else if (message.type === 'log') {
       if (!this.table.log(id, message.text ?? '')) this.options.onStrayLog(message.text ?? '');
     } else if (message.type === 'ready') {
-      this.settleReady();
+      this.scriptLoaded();
     } else if (message.type === 'load-error') {
-      const info = message.error as ScriptErrorInfo;
-      this.settleReady(new LoadError(info.message, info));
-      this.exitKind ??= 'crashed';
-      this.child.kill('SIGKILL');
+      this.scriptFailedToLoad(message.error as ScriptErrorInfo);
     }
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    const kind = this.exitKind ?? 'crashed';
-    this.exitKind = kind;
     const why = this.spawnError
       ? `the process could not start: ${this.spawnError.message}`
       : signal
         ? `the process was killed by ${signal}`
         : `the process exited with code ${code}`;
-    this.settleReady(new RuntimeCrashedError(`the process died while loading the script: ${why}`));
-    this.table.rejectAll(this.killError ?? (() => new RuntimeCrashedError(why)));
-    this.reportExit(kind);
+    this.afterExit(why);
   }
 }
 

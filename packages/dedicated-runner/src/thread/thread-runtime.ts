@@ -3,15 +3,9 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Call } from '../call';
-import { CallTable } from '../call-table';
-import {
-  InvalidArgsError,
-  LoadError,
-  type RunnerError,
-  RuntimeCrashedError,
-  type ScriptErrorInfo,
-} from '../errors';
-import { type ExitKind, type Runtime, type RuntimeEvents, siblingLostMessage } from '../runtime';
+import { InvalidArgsError, type ScriptErrorInfo } from '../errors';
+import { RemoteRuntime } from '../remote-runtime';
+import type { Runtime, RuntimeEvents } from '../runtime';
 import { threadWorkerUrl } from '../runtime-files';
 import { writeScriptFile } from '../script-file';
 
@@ -25,28 +19,19 @@ export interface ThreadRuntimeOptions {
 
 type WireError = ScriptErrorInfo & { kind?: string };
 
-export class ThreadRuntime implements Runtime {
-  readonly ready: Promise<void>;
+export class ThreadRuntime extends RemoteRuntime {
   private readonly worker: Worker;
-  private readonly table = new CallTable();
   private outbox: unknown[] = [];
   private outboxCalls: Call[] = [];
   private flushQueued = false;
-  private exitKind: ExitKind | undefined;
-  private exitReported = false;
-  private killError: (() => RunnerError) | undefined;
   private lastError: Error | undefined;
   private readonly exited: Promise<void>;
-  private settleReady!: (error?: Error) => void;
 
   constructor(
     private readonly options: ThreadRuntimeOptions,
-    private readonly events: RuntimeEvents,
+    events: RuntimeEvents,
   ) {
-    this.ready = new Promise((resolve, reject) => {
-      this.settleReady = (error) => (error ? reject(error) : resolve());
-    });
-    this.ready.catch(() => {}); // the pool awaits it; a thread may die before anyone does
+    super('thread', events);
     this.worker = new Worker(threadWorkerUrl, {
       workerData: { scriptUrl: options.scriptUrl, maxResultBytes: options.maxResultBytes },
       env: options.env,
@@ -59,17 +44,15 @@ export class ThreadRuntime implements Runtime {
     this.exited = new Promise((resolve) => this.worker.once('exit', (code) => resolve(this.onExit(code))));
   }
 
-  get inFlight(): number {
-    return this.table.size;
+  async close(): Promise<void> {
+    if (this.exitKind === undefined) {
+      this.exitKind = 'closed';
+      void this.worker.terminate();
+    }
+    await this.exited;
   }
 
-  send(call: Call): void {
-    if (this.exitKind !== undefined && this.exitKind !== 'closed') {
-      call.reject(this.killError?.() ?? new RuntimeCrashedError('the runtime had already stopped'));
-      return;
-    }
-    call.holder = this;
-    this.table.add(call);
+  protected transmit(call: Call): void {
     this.outbox.push(call.id, call.args);
     this.outboxCalls.push(call);
     if (!this.flushQueued) {
@@ -78,37 +61,8 @@ export class ThreadRuntime implements Runtime {
     }
   }
 
-  evict(call: Call, error: RunnerError): void {
-    if (!this.table.remove(call)) return;
-    call.reject(error);
-    // Sync code cannot be interrupted: the only way to stop the call is to stop the thread.
-    this.kill(
-      () => new RuntimeCrashedError(siblingLostMessage('thread', error.reason), { lost: 'replaced' }),
-    );
-  }
-
-  kill(error: () => RunnerError): void {
-    if (this.exitKind !== undefined) return;
-    this.exitKind = 'killed';
-    this.killError = error;
-    this.table.rejectAll(error);
+  protected terminate(): void {
     void this.worker.terminate();
-    // Tell the pool now, not at exit: a dying runtime must not be handed new calls meanwhile.
-    this.reportExit('killed');
-  }
-
-  private reportExit(kind: ExitKind): void {
-    if (this.exitReported) return;
-    this.exitReported = true;
-    this.events.onExit(this, kind);
-  }
-
-  async close(): Promise<void> {
-    if (this.exitKind === undefined) {
-      this.exitKind = 'closed';
-      void this.worker.terminate();
-    }
-    await this.exited;
   }
 
   private flush(): void {
@@ -148,25 +102,16 @@ export class ThreadRuntime implements Runtime {
       else if (type === 2) this.table.fail(id, payload as WireError, (payload as WireError).kind);
       else if (!this.table.log(id, payload as string)) this.options.onStrayLog(payload as string);
     }
-    this.events.onSettled(this);
+    this.settled();
   }
 
   private onControl(message: { ready?: true; loadError?: ScriptErrorInfo }): void {
-    if (message.ready) this.settleReady();
-    else if (message.loadError) {
-      this.settleReady(new LoadError(message.loadError.message, message.loadError));
-      this.exitKind ??= 'crashed';
-      void this.worker.terminate();
-    }
+    if (message.ready) this.scriptLoaded();
+    else if (message.loadError) this.scriptFailedToLoad(message.loadError);
   }
 
   private onExit(code: number): void {
-    const kind = this.exitKind ?? 'crashed';
-    this.exitKind = kind;
-    const why = this.describeExit(code);
-    this.settleReady(new RuntimeCrashedError(`the thread died while loading the script: ${why}`));
-    this.table.rejectAll(this.killError ?? (() => new RuntimeCrashedError(why, { cause: this.lastError })));
-    this.reportExit(kind);
+    this.afterExit(this.describeExit(code), this.lastError);
   }
 
   private describeExit(code: number): string {

@@ -19,6 +19,38 @@ describe.each(testDrivers())('zombie reaping on %s', (driver) => {
     expect(await f.queue.reapZombies({ staleAfterMs: 60_000 })).toEqual({ requeued: [], failed: [] });
   });
 
+  // PGlite is one session: statements never run side by side there, so nothing to wait on
+  it.runIf(driver === 'postgres')(
+    'never waits on a row another statement holds, and still reports the job as owned',
+    async () => {
+      const id = await f.queue.push('f/test/noop', {}, { tag: 'z4' });
+      const [c] = await f.queue.claim('w', ['z4'], 1);
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      // another statement (a completion, a reaper) holds the row's lock
+      const holder = f.db.transaction(async (tx) => {
+        await tx.query('SELECT id FROM millrace.job_queue WHERE id = $1 FOR UPDATE', [id]);
+        locked();
+        await released;
+      });
+      await isLocked;
+      try {
+        const report = await Promise.race([
+          f.queue.heartbeat('w', [{ id, token: c.token }]),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error('the ping waited on the lock')), 5_000),
+          ),
+        ]);
+        expect(report).toEqual({ canceled: [], lost: [] });
+      } finally {
+        release();
+        await holder;
+      }
+    },
+  );
+
   it('re-queues a lost job without using up its attempts, then fails it naming the worker', async () => {
     const id = await f.queue.push('f/test/noop', {}, { tag: 'z1', maxAttempts: 1 });
     for (const worker of ['dead-1', 'dead-2']) {

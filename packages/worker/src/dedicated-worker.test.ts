@@ -44,6 +44,19 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
     expect(rows[0].n).toBe(1000);
   });
 
+  it('loads its script when it starts, before the first job arrives', async () => {
+    await f.deploy(
+      'f/ded/loaded',
+      'const loadedAt = Date.now(); export function main() { return { loadedAt }; }',
+    );
+    await f.settings.setScriptSettings('f/ded/loaded', { dedicated: true });
+    await f.settings.setWorkerGroup('loaded', { dedicatedWorker: 'f/ded/loaded' });
+    await f.start({ group: 'loaded' });
+    const startedBy = Date.now();
+    const job = await f.finished(await f.queue.push('f/ded/loaded'));
+    expect((job.result as { loadedAt: number }).loadedAt).toBeLessThanOrEqual(startedBy);
+  });
+
   it('fails a job that throws alone; the runtime keeps serving', async () => {
     await f.deploy(
       'f/ded/picky',

@@ -65,11 +65,39 @@ function modeOf(group: WorkerGroup, options: StartWorkerOptions): Mode {
   };
 }
 
-function executorFor(mode: Mode, options: StartWorkerOptions): Executor {
-  const inner = mode.dedicatedScript
-    ? new DedicatedExecutor({ concurrency: mode.concurrency, env: mode.env, runtime: options.runtime })
-    : new GenericExecutor({ concurrency: mode.concurrency, env: mode.env, spares: options.spares });
-  return new RoutingExecutor(inner, options.handlers ? new HandlerExecutor(options.handlers) : null);
+/**
+ * The executor for a mode. A dedicated one has its script's latest version loaded before it is
+ * handed any job, as a dedicated worker should: the script is warm before the first job arrives.
+ * A script that fails to load is reported, not fatal: its jobs fail with the load error.
+ */
+async function openExecutor(
+  mode: Mode,
+  options: StartWorkerOptions,
+  settings: Settings,
+  onError: (err: unknown) => void,
+): Promise<Executor> {
+  const handlers = options.handlers ? new HandlerExecutor(options.handlers) : null;
+  if (!mode.dedicatedScript) {
+    const generic = new GenericExecutor({
+      concurrency: mode.concurrency,
+      env: mode.env,
+      spares: options.spares,
+    });
+    return new RoutingExecutor(generic, handlers);
+  }
+  const dedicated = new DedicatedExecutor({
+    concurrency: mode.concurrency,
+    env: mode.env,
+    runtime: options.runtime,
+  });
+  if (!handlers?.handles(mode.dedicatedScript)) {
+    try {
+      await dedicated.warm(await settings.getScript(mode.dedicatedScript));
+    } catch (err) {
+      onError(err);
+    }
+  }
+  return new RoutingExecutor(dedicated, handlers);
 }
 
 /**
@@ -108,7 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       host: hostname(),
     });
   await register();
-  await loop.start(executorFor(mode, options), mode.tags, mode.env);
+  await loop.start(await openExecutor(mode, options, settings, onError), mode.tags, mode.env);
 
   // Config changes are applied one at a time, in order.
   let applying = Promise.resolve();
@@ -121,7 +149,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
     const next = modeOf(group, options);
     if (next.key !== mode.key) {
-      await loop.swapExecutor(executorFor(next, options), next.tags, next.env, next.concurrency);
+      const executor = await openExecutor(next, options, settings, onError);
+      await loop.swapExecutor(executor, next.tags, next.env, next.concurrency);
     } else if (next.tags.join() !== mode.tags.join() || next.concurrency !== mode.concurrency) {
       loop.reconfigure(next.tags, next.concurrency);
     } else return;

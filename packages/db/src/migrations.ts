@@ -1,4 +1,5 @@
 import schema0001 from '../migrations/0001_schema.sql';
+import claimFunction0002 from '../migrations/0002_claim_function.sql';
 
 export interface Migration {
   id: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Inlined at build time: nothing is read from disk at run time. */
-export const migrations: readonly Migration[] = [{ id: 1, name: '0001_schema', sql: schema0001 }];
+export const migrations: readonly Migration[] = [
+  { id: 1, name: '0001_schema', sql: schema0001 },
+  { id: 2, name: '0002_claim_function', sql: claimFunction0002 },
+];

@@ -50,7 +50,7 @@ removed AS (
 completed AS (
   INSERT INTO millrace.job_completed (id, status, result, error, worker, attempt, started_at, completed_at, duration_ms)
   SELECT id, status, result, error, worker, attempt, started_at, now(),
-         coalesce(duration_ms, (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int)
+         coalesce(duration_ms, (date_part('epoch', clock_timestamp() - started_at) * 1000)::int)
   FROM removed
   RETURNING id
 ),

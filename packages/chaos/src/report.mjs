@@ -9,7 +9,7 @@ export function formatReport(r) {
   const unrecoveredKills = r.faults.killRecoveryMs.filter((x) => x == null).length;
   const lines = [
     '',
-    `MILLRACE CHAOS REPORT (${r.config.jobs.toLocaleString('en')} jobs, ${r.config.generic} generic + ${r.config.dedicated} dedicated workers × ${r.config.concurrency})`,
+    `MILLRACE CHAOS REPORT (${r.config.jobs.toLocaleString('en')} jobs, ${r.config.generic} generic + ${r.config.dedicated} dedicated workers × ${r.config.concurrency}${r.faults.hostPartition.skipped ? '' : ', + 1 generic on a host of its own'})`,
     '─'.repeat(78),
     'faults injected',
     `  workers SIGKILLed and replaced   ${r.faults.killedWorkers} (holding ${r.faults.killHeldJobs} running jobs)`,
@@ -24,7 +24,7 @@ export function formatReport(r) {
     `  completed                        ${inv.completed}`,
     ...inv.statuses.map((s) => `    ${`${s.status}${s.reason ? ` (${s.reason})` : ''}`.padEnd(31)}${s.n}`),
     `  re-run (lost attempts)           ${inv.lostAttempts} attempts over ${inv.rerunJobs} jobs (max ${inv.maxLostPerJob} for one job)`,
-    `    of which from live workers     ${inv.lostFromLiveWorkers} (claims whose reply a fault cut off: reaped, re-run, fenced)`,
+    `    of which from live workers     ${inv.lostFromLiveWorkers} (held by the cut-off host, or claims whose reply a fault cut off: reaped, re-run, fenced)`,
     `  failed by worker loss            ${inv.failedByWorkerLoss}`,
     `  LOST                             ${inv.lost}`,
     `  DUPLICATES                       ${inv.duplicates}`,

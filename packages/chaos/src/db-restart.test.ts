@@ -84,6 +84,12 @@ describe.runIf(testDrivers().includes('postgres'))('database connections termina
       [acknowledged],
     );
     // every acknowledged push ran; a failed push may still have committed (the reply was lost)
+    const notOk = await t.db.query<{ status: string; reason: string | null; n: number }>(
+      `SELECT c.status, c.error->>'reason' AS reason, count(*)::int AS n FROM unnest($1::bigint[]) a(id)
+       LEFT JOIN millrace.job_completed c USING (id) WHERE c.status IS DISTINCT FROM 'success' GROUP BY 1, 2`,
+      [acknowledged],
+    );
+    expect(notOk.rows, 'acknowledged jobs that did not succeed').toEqual([]);
     expect(rows[0].ok).toBe(acknowledged.length);
     expect(rows[0].done).toBe(rows[0].jobs);
     expect(rows[0].jobs).toBeGreaterThanOrEqual(acknowledged.length);

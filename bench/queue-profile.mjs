@@ -41,7 +41,7 @@ export async function compareVariants({
   repetitions = 3,
   log = console.log,
 } = {}) {
-  const { claimVariants } = await import('./lib/claim-variants.mjs');
+  const { claimVariants: variantsFor } = await import('./lib/claim-variants.mjs');
   const database = await createBenchDatabase('var');
   const db = await openDb({ url: database.url, poolSize: 2 });
   const results = {};
@@ -49,6 +49,7 @@ export async function compareVariants({
     const settings = new Settings(db);
     await settings.deployScript({ path: SCRIPT, content: 'export function main() { return 1; }' });
     const queue = new Queue(db, { settings });
+    const claimVariants = await variantsFor(db);
     for (let r = 0; r < repetitions; r++) {
       for (const [label, sql] of Object.entries(claimVariants)) {
         await db.query('TRUNCATE millrace.jobs, millrace.job_queue, millrace.job_completed');

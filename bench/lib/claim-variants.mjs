@@ -1,14 +1,29 @@
-// Claim statements compared by bench/queue-profile.mjs --variants: the queue's own CLAIM_JOBS and
-// the `tag = ANY($2)` statement it replaced. Same parameters and result columns: $1 worker,
-// $2 tags text[], $3 limit. The adopted statement's header in packages/queue records the result.
+// Claim statements compared by bench/queue-profile.mjs --variants: the queue's own claim
+// (the function millrace.claim_jobs), its body run as a bare statement (planner defaults), and the
+// `tag = ANY($2)` statement it replaced. Same parameters and result columns: $1 worker, $2 tags
+// text[], $3 limit. The adopted statement's header in packages/queue records the result.
 import { queueStatements } from '@millrace/queue';
 
-const { CLAIM_JOBS } = queueStatements;
+/** The claim function's body as a bare statement, read from the migrated database `db`. */
+async function claimStatement(db) {
+  const { rows } = await db.query(
+    `SELECT prosrc FROM pg_proc WHERE proname = 'claim_jobs' AND pronamespace = 'millrace'::regnamespace`,
+  );
+  return rows[0].prosrc
+    .trim()
+    .replace(/;$/, '')
+    .replaceAll('p_worker', '$1')
+    .replaceAll('p_tags', '$2::text[]')
+    .replaceAll('p_limit', '$3');
+}
 
-/** Before: one bitmap scan for all tags; PostgreSQL 15 cannot walk the claim index in order for it. */
-export const CLAIM_ANY_TAG = CLAIM_JOBS.replace(
-  /WITH picked AS \([\s\S]*?\n\),\nclaimed/,
-  `WITH picked AS (
+/** Label → statement, for the database `db`. */
+export async function claimVariants(db) {
+  const statement = await claimStatement(db);
+  // Before: one bitmap scan for all tags; PostgreSQL 15 cannot walk the claim index in order for it.
+  const anyTag = statement.replace(
+    /WITH picked AS \([\s\S]*?\n\),\nclaimed/,
+    `WITH picked AS (
   SELECT id FROM millrace.job_queue
   WHERE NOT running AND tag = ANY($2::text[]) AND scheduled_for <= now()
   ORDER BY priority DESC, scheduled_for, id
@@ -16,9 +31,11 @@ export const CLAIM_ANY_TAG = CLAIM_JOBS.replace(
   FOR UPDATE SKIP LOCKED
 ),
 claimed`,
-);
-
-export const claimVariants = {
-  'tag = ANY($2), one bitmap scan (before)': CLAIM_ANY_TAG,
-  'per-tag LATERAL + UPDATE by id (CLAIM_JOBS, current)': CLAIM_JOBS,
-};
+  );
+  if (anyTag === statement) throw new Error('claim-variants: the claim statement no longer has a picked CTE');
+  return {
+    'tag = ANY($2), one bitmap scan (before)': anyTag,
+    'per-tag LATERAL, bare statement (planner defaults)': statement,
+    'millrace.claim_jobs(), enable_bitmapscan off (current)': queueStatements.CLAIM_JOBS,
+  };
+}

@@ -1,5 +1,6 @@
-// Inside one worker thread: import the script once, run batches of calls, send results and
-// logs back batched — one postMessage per turn of the event loop, not one per call.
+// Inside one worker thread: import the script once, run batches of calls, send results back
+// batched — at once when no other call is running, else one postMessage per turn of the event
+// loop, not one per call. Logs go out as they are written.
 // Outbound: a flat array of triples [type, id, payload]; type 0 log, 1 result (JSON text),
 // 2 error ({ name, message, stack, kind }). A call's logs are always sent before its result.
 import { parentPort, workerData } from 'node:worker_threads';

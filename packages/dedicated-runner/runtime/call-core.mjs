@@ -109,3 +109,41 @@ export function runCall(main, id, args, maxBytes, onResult, onError) {
     value.then(succeed, fail);
   else succeed(value);
 }
+
+/**
+ * At most `maxInFlight` calls run at once; the rest wait here in arrival order (the host sends a
+ * few ahead so the next one starts the moment a slot frees, with no round trip to the host).
+ */
+export class Slots {
+  constructor(maxInFlight) {
+    this.maxInFlight = maxInFlight;
+    this.running = 0;
+    this.waiting = [];
+  }
+
+  /** True when the call may start now (it counts as running); otherwise it waits. */
+  admit(id, args) {
+    if (this.running < this.maxInFlight) {
+      this.running += 1;
+      return true;
+    }
+    this.waiting.push({ id, args });
+    return false;
+  }
+
+  /** A call ended: the next waiting call to start, already counted as running, if any. */
+  release() {
+    this.running -= 1;
+    if (this.running >= this.maxInFlight || this.waiting.length === 0) return undefined;
+    this.running += 1;
+    return this.waiting.shift();
+  }
+
+  /** Removes a waiting call; false when it is not waiting (started, finished or unknown). */
+  drop(id) {
+    const i = this.waiting.findIndex((call) => call.id === id);
+    if (i < 0) return false;
+    this.waiting.splice(i, 1);
+    return true;
+  }
+}

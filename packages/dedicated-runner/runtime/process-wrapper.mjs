@@ -1,12 +1,14 @@
 // Node process runtime: `node process-wrapper.mjs <script>`; JSON lines on stdio (see
 // src/process/protocol.ts). stdout carries only the protocol: whatever the script writes
 // to stdout or console becomes a log message tagged with the call that wrote it.
+// At most MILLRACE_MAX_IN_FLIGHT calls run; the rest wait here and start the moment one ends.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { captureConsole, currentCallId, loadMain, runCall } from './call-core.mjs';
+import { captureConsole, currentCallId, loadMain, runCall, Slots } from './call-core.mjs';
 
 const scriptPath = process.argv[2];
 const maxResultBytes = Number(process.env.MILLRACE_MAX_RESULT_BYTES) || 10 * 1024 * 1024;
+const slots = new Slots(Number(process.env.MILLRACE_MAX_IN_FLIGHT) || 32);
 const writeProtocol = process.stdout.write.bind(process.stdout);
 let outbox = '';
 
@@ -55,22 +57,28 @@ try {
 }
 
 if (main !== undefined) {
-  // Calls received and not yet reported. When the last one settles no other result can join the
-  // batch, so it is written at once rather than on the next turn (setImmediate would only delay
-  // the host, ~0.1 ms per call at one call at a time).
-  let inFlight = 0;
   let stdinEnded = false;
-  // The host closes stdin to stop us: exit once in-flight calls are reported, even if the
-  // script left timers or sockets open.
+  // The host closes stdin to stop us: exit once every call is reported, even if the script left
+  // timers or sockets open.
   const maybeExit = () => {
-    if (!stdinEnded || inFlight > 0) return;
+    if (!stdinEnded || slots.running > 0) return;
     const text = outbox;
     outbox = '';
     writeProtocol(text, () => process.exit(0));
   };
   const settled = () => {
-    inFlight -= 1;
-    if (inFlight <= 0 && !stdinEnded) flush();
+    const next = slots.release();
+    if (next !== undefined) {
+      // its 'started' goes out with this result, before it runs (a call that blocks must still
+      // have its timeout armed by the host)
+      outbox += `{"id":${next.id},"type":"started","at":${Date.now()}}\n`;
+      flush();
+      runCall(main, next.id, next.args, maxResultBytes, onResult, onError);
+      return;
+    }
+    // When the last call settles no other result can join the batch, so it is written at once
+    // rather than on the next turn (setImmediate would only delay the host, ~0.1 ms a call).
+    if (slots.running <= 0 && !stdinEnded) flush();
     maybeExit();
   };
   const onResult = (id, json) => {
@@ -86,16 +94,22 @@ if (main !== undefined) {
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk) => {
     const text = pending + chunk;
-    const requests = [];
+    const starting = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      requests.push(JSON.parse(text.slice(start, end)));
+      const request = JSON.parse(text.slice(start, end));
       start = end + 1;
+      if (request.drop !== undefined) {
+        if (slots.drop(request.drop)) send({ id: request.drop, type: 'dropped' });
+      } else if (slots.admit(request.id, request.args)) {
+        starting.push(request);
+        if (request.ahead) outbox += `{"id":${request.id},"type":"started","at":${Date.now()}}\n`;
+      }
     }
     pending = text.slice(start);
-    // Counted for the whole chunk first, so its synchronous calls go back in one write.
-    inFlight += requests.length;
-    for (const request of requests)
+    // Every request of the chunk is admitted before any runs, so its synchronous calls go back in one write.
+    flush();
+    for (const request of starting)
       runCall(main, request.id, request.args, maxResultBytes, onResult, onError);
   });
   process.stdin.on('end', () => {

@@ -5,9 +5,14 @@ file descriptor to itself; fd 1 is pointed at stderr and sys.stdout/sys.stderr a
 replaced, so nothing the script prints can corrupt the channel. Output written inside
 a call is sent as log messages tagged with that call's id (contextvars follow asyncio
 tasks, so interleaved async calls keep their own logs).
+
+At most MILLRACE_MAX_IN_FLIGHT calls run at once; the rest wait here and start the moment
+one ends. A call sent with "ahead": true is reported "started" (written before it runs);
+{"drop": id} removes a waiting call and is answered "dropped".
 """
 
 import asyncio
+import collections
 import contextvars
 import importlib.util
 import inspect
@@ -103,6 +108,10 @@ def load_main(path):
     return main
 
 
+def started_message(call_id):
+    return {"id": call_id, "type": "started", "at": time.time() * 1000}
+
+
 async def run_call(main, call_id, args, state):
     current_call.set(call_id)  # each task runs in its own copy of the context
     try:
@@ -125,7 +134,11 @@ async def run_call(main, call_id, args, state):
         send_line('{"id":%d,"type":"result","result":%s}' % (call_id, encoded))
     finally:
         state["in_flight"] -= 1
-        if state["eof"] and state["in_flight"] == 0:
+        if state["waiting"] and state["in_flight"] < state["max_in_flight"]:
+            next_id, next_args = state["waiting"].popleft()
+            send_now(started_message(next_id))
+            state["start"](next_id, next_args)
+        elif state["eof"] and state["in_flight"] == 0:
             loop.stop()
 
 
@@ -144,15 +157,38 @@ def watch_parent(host_pid):
 
 
 def serve(main):
-    state = {"in_flight": 0, "eof": False}
+    state = {
+        "in_flight": 0,
+        "eof": False,
+        "waiting": collections.deque(),
+        "max_in_flight": int(os.environ.get("MILLRACE_MAX_IN_FLIGHT") or 32),
+    }
     tasks = set()
+
+    def start(call_id, args):
+        state["in_flight"] += 1
+        task = loop.create_task(run_call(main, call_id, args, state))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    state["start"] = start
 
     def on_line(line):
         request = json.loads(line)
-        state["in_flight"] += 1
-        task = loop.create_task(run_call(main, request["id"], request.get("args"), state))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        if "drop" in request:
+            waiting = state["waiting"]
+            for queued in waiting:
+                if queued[0] == request["drop"]:
+                    waiting.remove(queued)
+                    send({"id": request["drop"], "type": "dropped"})
+                    break
+            return
+        if state["in_flight"] >= state["max_in_flight"]:
+            state["waiting"].append((request["id"], request.get("args")))
+            return
+        if request.get("ahead"):
+            send_now(started_message(request["id"]))
+        start(request["id"], request.get("args"))
 
     def on_eof():
         state["eof"] = True

@@ -1,18 +1,21 @@
 // Inside one worker thread: import the script once, run batches of calls, send results back
 // batched — at once when no other call is running, else one postMessage per turn of the event
 // loop, not one per call. Logs go out as they are written.
+// Inbound: a flat array of triples [id, args, ahead]. At most maxInFlight calls run; the rest wait
+// here and start the moment one ends. A call sent `ahead` is reported 'started' when it starts.
+// { drop: id } removes a call still waiting (reported 'dropped'); a started one is the host's to stop.
 // Outbound: a flat array of triples [type, id, payload]; type 0 log, 1 result (JSON text),
-// 2 error ({ name, message, stack, kind }). A call's logs are always sent before its result.
+// 2 error ({ name, message, stack, kind }), 3 started (epoch ms), 4 dropped. A call's logs are
+// always sent before its result. 'started' goes out before the call runs: a call that then blocks
+// the thread must still have its timeout armed by the host.
 import { parentPort, workerData } from 'node:worker_threads';
-import { captureConsole, loadMain, runCall } from './call-core.mjs';
+import { captureConsole, loadMain, runCall, Slots } from './call-core.mjs';
 
-const { scriptUrl, maxResultBytes } = workerData;
+const { scriptUrl, maxResultBytes, maxInFlight } = workerData;
+const slots = new Slots(maxInFlight);
 let outbox = [];
 let flushQueued = false;
-// Calls received and not yet reported. When the last one settles no other result can join the
-// batch, so it goes out at once: waiting for setImmediate would only delay the host (measured
-// ~0.1 ms per call at one call at a time, the whole per-call budget of a fast job).
-let unsettled = 0;
+let main;
 
 function flush() {
   if (outbox.length === 0) return;
@@ -28,10 +31,18 @@ function flushLater() {
 
 function emit(type, id, payload) {
   outbox.push(type, id, payload);
-  unsettled -= 1;
-  if (unsettled <= 0) flush();
-  // setImmediate, not a microtask: every call of the batch that finishes without I/O is in by then.
-  else if (!flushQueued) {
+  const next = slots.release();
+  if (next !== undefined) {
+    // the result goes with the 'started' of the call taking its slot, before that call runs
+    outbox.push(3, next.id, Date.now());
+    flush();
+    runCall(main, next.id, next.args, maxResultBytes, onResult, onError);
+  } else if (slots.running <= 0) {
+    // When the last call settles no other result can join the batch, so it goes out at once:
+    // waiting for setImmediate would only delay the host (~0.1 ms per call at one at a time).
+    flush();
+  } else if (!flushQueued) {
+    // setImmediate, not a microtask: every call of the batch that finishes without I/O is in by then.
     flushQueued = true;
     setImmediate(flushLater);
   }
@@ -43,7 +54,6 @@ captureConsole((id, text) => parentPort.postMessage([0, id, text]));
 const onResult = (id, json) => emit(1, id, json);
 const onError = (id, error, kind) => emit(2, id, { ...error, kind });
 
-let main;
 try {
   main = await loadMain(scriptUrl);
 } catch (failure) {
@@ -51,11 +61,25 @@ try {
 }
 
 if (main !== undefined) {
-  parentPort.on('message', (calls) => {
-    // Counted for the whole batch first, so its synchronous calls go back together.
-    unsettled += calls.length / 2;
-    for (let i = 0; i < calls.length; i += 2)
-      runCall(main, calls[i], calls[i + 1], maxResultBytes, onResult, onError);
+  parentPort.on('message', (message) => {
+    if (!Array.isArray(message)) {
+      if (slots.drop(message.drop)) parentPort.postMessage([4, message.drop, null]);
+      return;
+    }
+    // Every call of the batch is admitted before any runs, so its synchronous calls go back together.
+    const starting = [];
+    let announce = false;
+    for (let i = 0; i < message.length; i += 3) {
+      if (!slots.admit(message[i], message[i + 1])) continue;
+      starting.push(message[i], message[i + 1]);
+      if (message[i + 2] === 1) {
+        outbox.push(3, message[i], Date.now());
+        announce = true;
+      }
+    }
+    if (announce) flush();
+    for (let i = 0; i < starting.length; i += 2)
+      runCall(main, starting[i], starting[i + 1], maxResultBytes, onResult, onError);
   });
   parentPort.postMessage({ ready: true });
 }

@@ -13,8 +13,25 @@ export class CallTable {
     this.calls.set(call.id, call);
   }
 
+  has(call: Call): boolean {
+    return this.calls.get(call.id) === call;
+  }
+
+  get(id: number): Call | undefined {
+    return this.calls.get(id);
+  }
+
+  /** Empties the table and returns what it held. */
+  takeAll(): Call[] {
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    return calls;
+  }
+
   remove(call: Call): boolean {
-    return this.calls.delete(call.id);
+    if (this.calls.get(call.id) !== call) return false;
+    this.calls.delete(call.id);
+    return true;
   }
 
   log(id: number, text: string): boolean {
@@ -27,24 +44,18 @@ export class CallTable {
   resolve(id: number, value: unknown): void {
     const call = this.calls.get(id);
     if (call === undefined) return;
-    this.calls.delete(id);
+    this.remove(call);
     call.resolve(value);
   }
 
   reject(id: number, error: RunnerError): void {
     const call = this.calls.get(id);
     if (call === undefined) return;
-    this.calls.delete(id);
+    this.remove(call);
     call.reject(error);
   }
 
   fail(id: number, info: ScriptErrorInfo, kind?: string): void {
     this.reject(id, scriptErrorFromWire(info, kind));
-  }
-
-  rejectAll(error: () => RunnerError): void {
-    const calls = [...this.calls.values()];
-    this.calls.clear();
-    for (const call of calls) call.reject(error());
   }
 }

@@ -22,6 +22,7 @@ export async function openRunner(options: RunnerOptions): Promise<Runner> {
     const pool = new Pool(factory, {
       size: resolved.concurrency,
       maxInFlight: resolved.maxInFlightPerRuntime,
+      lookahead: resolved.lookahead,
       backoff: resolved.backoff,
     });
     await pool.start();

@@ -25,6 +25,11 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Calls that may interleave inside one thread or process (async scripts). Default 32. */
   maxInFlightPerRuntime?: number;
+  /**
+   * Calls each thread or process may hold queued beyond maxInFlightPerRuntime, started there the
+   * moment a running call ends, without a round trip to the host. 0 turns it off. Default 1.
+   */
+  lookahead?: number;
   /** The runtime's environment. Without `inheritEnv` only PATH, HOME, LANG, TZ and TMPDIR are passed through. */
   env?: Record<string, string>;
   inheritEnv?: boolean;
@@ -49,7 +54,10 @@ export interface RunnerOptions {
 export interface RunOptions {
   onLog?: (text: string) => void;
   signal?: AbortSignal;
+  /** How long main may run, counted from when it starts (not from run()). */
   timeoutMs?: number;
+  /** Called once when main starts, with the start time (epoch ms): a call may wait for a free slot first. */
+  onStart?: (startedAtMs: number) => void;
 }
 
 export interface ResolvedOptions {
@@ -57,6 +65,7 @@ export interface ResolvedOptions {
   language: ScriptLanguage;
   concurrency: number;
   maxInFlightPerRuntime: number;
+  lookahead: number;
   env: Record<string, string>;
   command?: string[];
   scriptDir?: string;
@@ -74,6 +83,14 @@ function positiveInt(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new InvalidRunnerOptionsError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InvalidRunnerOptionsError(`${name} must be an integer ≥ 0, got ${String(value)}`);
   }
   return value;
 }
@@ -136,6 +153,7 @@ export function resolveOptions(options: RunnerOptions): ResolvedOptions {
     language,
     concurrency: positiveInt('concurrency', options.concurrency, 1),
     maxInFlightPerRuntime: positiveInt('maxInFlightPerRuntime', options.maxInFlightPerRuntime, 32),
+    lookahead: nonNegativeInt('lookahead', options.lookahead, 1),
     env: runtimeEnv(options.env, options.inheritEnv),
     command: options.command,
     scriptDir: options.scriptDir,

@@ -1,5 +1,8 @@
 // N warm runtimes of one script version: dispatch to the least busy, queue the rest,
 // replace a runtime that dies (with backoff after crashes), drain before closing.
+// When every runtime is busy, up to `lookahead` more calls each are sent ahead: the runtime
+// starts them itself when a running call ends, so the next job does not wait for the host to
+// hear of the last one (two thread or process wake-ups, 0.3-0.7 ms, at one call at a time).
 
 import { Backoff } from './backoff';
 import type { Call } from './call';
@@ -9,6 +12,8 @@ import type { ExitKind, Runtime, RuntimeEvents, RuntimeFactory } from './runtime
 export interface PoolOptions {
   size: number;
   maxInFlight: number;
+  /** calls each runtime may hold queued beyond maxInFlight */
+  lookahead: number;
   backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
 }
 
@@ -40,6 +45,7 @@ export class Pool {
     this.events = {
       onSettled: () => this.afterSettle(),
       onExit: (runtime, how) => this.onExit(runtime, how),
+      onReturned: (calls) => this.onReturned(calls),
     };
   }
 
@@ -66,13 +72,7 @@ export class Pool {
       call.reject(new RunnerClosedError());
       return;
     }
-    if (this.head === this.queue.length) {
-      const runtime = this.pick();
-      if (runtime !== undefined) {
-        runtime.send(call);
-        return;
-      }
-    }
+    if (this.head === this.queue.length && this.sendNow(call)) return;
     this.queue.push(call);
   }
 
@@ -137,29 +137,52 @@ export class Pool {
     this.checkIdle();
   }
 
+  /** Calls a dying runtime held queued: they never ran, so they go first in line here. */
+  private onReturned(calls: Call[]): void {
+    const waiting = calls.filter((call) => !call.settled);
+    for (const call of waiting) call.holder = undefined;
+    if (this.state === 'closed') {
+      for (const call of waiting)
+        call.reject(new RunnerClosedError('the runner was closed before the call ran'));
+      return;
+    }
+    this.queue = [...waiting, ...this.queue.slice(this.head)];
+    this.head = 0;
+    this.dispatch();
+  }
+
   private afterSettle(): void {
     if (this.head < this.queue.length) this.dispatch();
     if (this.state === 'draining') this.checkIdle();
   }
 
-  private pick(): Runtime | undefined {
+  /**
+   * Sends the call to the least busy runtime with a free slot or, failing that, ahead to one with
+   * room in its lookahead. A call sent ahead and not yet reported started may be running already,
+   * so it counts against the slots: a runtime never runs more than maxInFlight at once.
+   */
+  private sendNow(call: Call): boolean {
     let best: Runtime | undefined;
+    let ahead: Runtime | undefined;
     for (const slot of this.slots) {
       const runtime = slot.runtime;
-      if (!slot.ready || runtime === undefined || runtime.inFlight >= this.options.maxInFlight) continue;
-      if (best === undefined || runtime.inFlight < best.inFlight) best = runtime;
+      if (!slot.ready || runtime === undefined) continue;
+      if (runtime.inFlight < this.options.maxInFlight) {
+        if (best === undefined || runtime.inFlight < best.inFlight) best = runtime;
+      } else if (runtime.inFlight < this.options.maxInFlight + this.options.lookahead) {
+        if (ahead === undefined || runtime.inFlight < ahead.inFlight) ahead = runtime;
+      }
     }
-    return best;
+    if (best !== undefined) best.send(call, false);
+    else if (ahead !== undefined) ahead.send(call, true);
+    else return false;
+    return true;
   }
 
   private dispatch(): void {
     while (this.head < this.queue.length) {
       const call = this.queue[this.head] as Call;
-      if (!call.settled) {
-        const runtime = this.pick();
-        if (runtime === undefined) break;
-        runtime.send(call);
-      }
+      if (!call.settled && !this.sendNow(call)) break;
       this.head += 1;
     }
     if (this.head === this.queue.length) {

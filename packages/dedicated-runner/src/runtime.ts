@@ -9,13 +9,17 @@ export interface RuntimeEvents {
   onSettled(runtime: Runtime): void;
   /** The runtime is gone: closed on purpose, killed (timeout, cancel, force close) or crashed. */
   onExit(runtime: Runtime, how: ExitKind): void;
+  /** Calls it held queued and never started: the pool runs them elsewhere. */
+  onReturned(calls: Call[]): void;
 }
 
 export interface Runtime extends CallHolder {
+  /** calls sent and not settled: running, or queued ahead */
   readonly inFlight: number;
   /** Resolves once the script is loaded; rejects LoadError (or RuntimeCrashedError if it died first). */
   readonly ready: Promise<void>;
-  send(call: Call): void;
+  /** `ahead`: the runtime queues the call until one of its slots frees, then reports it started. */
+  send(call: Call, ahead: boolean): void;
   /** Stops it now; calls in flight reject with `error()` (a RuntimeCrashedError, or RunnerClosedError on force close). */
   kill(error: () => RunnerError): void;
   /** Stops it gracefully; the pool calls this only once nothing is in flight. */

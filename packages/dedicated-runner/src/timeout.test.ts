@@ -59,15 +59,3 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
     }
   });
 });
-
-test('a call still queued when its deadline passes times out without touching the runtime', async () => {
-  const runner = await openRunner({ content: script, maxInFlightPerRuntime: 1 });
-  try {
-    const busy = runner.run({ mode: 'slow' }, { timeoutMs: 400 });
-    const queued = runner.run({}, { timeoutMs: 100 });
-    await expect(queued).rejects.toBeInstanceOf(RunTimeoutError);
-    await expect(busy).rejects.toBeInstanceOf(RunTimeoutError);
-  } finally {
-    await runner.close();
-  }
-});

@@ -27,8 +27,16 @@ export class DedicatedExecutor implements Executor {
   private readonly runners = new Map<string, VersionRunner>();
   private newest: string | null = null;
   private closed = false;
+  private readonly threads: number;
+  private readonly maxInFlightPerRuntime: number;
+  /** one job queued ahead per runtime, when the runtimes' slots add up to exactly `concurrency` */
+  private readonly lookahead: number;
 
-  constructor(private readonly options: DedicatedExecutorOptions) {}
+  constructor(private readonly options: DedicatedExecutorOptions) {
+    this.threads = options.threads ?? Math.max(1, Math.min(options.concurrency, availableParallelism()));
+    this.maxInFlightPerRuntime = Math.max(1, Math.ceil(options.concurrency / this.threads));
+    this.lookahead = this.threads * this.maxInFlightPerRuntime === options.concurrency ? 1 : 0;
+  }
 
   async run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
     if (this.closed)
@@ -55,18 +63,30 @@ export class DedicatedExecutor implements Executor {
     await this.runnerFor(version).runner;
   }
 
+  /**
+   * A job goes ahead into the runtimes (each holds one, started there the moment its running job
+   * ends: no round trip through this thread between two jobs) only when every job the worker holds
+   * runs on this same version and the worker's concurrency is still the one the runtimes were
+   * sized for; otherwise the runtimes' spare slots could run more than `concurrency` at once.
+   */
+  takesAhead(job: Pick<ExecutableJob, 'hash'>, concurrency: number, running: number): number {
+    if (this.lookahead === 0 || this.closed || concurrency !== this.options.concurrency) return 0;
+    const entry = this.runners.get(job.hash);
+    if (entry === undefined || this.runners.size !== 1 || entry.inFlight !== running) return 0;
+    return this.threads * this.lookahead;
+  }
+
   private runnerFor(job: Pick<ExecutableJob, 'hash' | 'code' | 'language'>): VersionRunner {
     let entry = this.runners.get(job.hash);
     if (!entry) {
-      const threads =
-        this.options.threads ?? Math.max(1, Math.min(this.options.concurrency, availableParallelism()));
       const python = job.language === 'python';
       const runner = openRunner({
         content: job.code,
         language: python ? 'python' : 'javascript',
         runtime: python ? 'process' : (this.options.runtime ?? 'thread'),
-        concurrency: threads,
-        maxInFlightPerRuntime: Math.max(1, Math.ceil(this.options.concurrency / threads)),
+        concurrency: this.threads,
+        maxInFlightPerRuntime: this.maxInFlightPerRuntime,
+        lookahead: this.lookahead,
         env: this.options.env,
       });
       // a version that fails to load is forgotten, so a later job retries the load

@@ -102,6 +102,44 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
     expect((await f.finished(id)).status).toBe('canceled');
   });
 
+  it('hands the next job to the busy runtime ahead: its start, duration and timeout count from when it really ran', async () => {
+    await f.deploy(
+      'f/ded/paced',
+      `let calls = 0;
+       export async function main(a) {
+         calls++;
+         const started = Date.now();
+         await new Promise((r) => setTimeout(r, a.ms ?? 150));
+         return { calls, started };
+       }`,
+    );
+    await f.settings.setScriptSettings('f/ded/paced', { dedicated: true });
+    await f.settings.setWorkerGroup('paced', { dedicatedWorker: 'f/ded/paced', concurrency: 1 });
+    await f.start({ group: 'paced' });
+    // each job alone fits its 250 ms timeout; counted from the hand-off, the later ones would not
+    const ids = await f.queue.pushMany(
+      Array.from({ length: 4 }, () => ({ path: 'f/ded/paced', timeoutMs: 250 })),
+    );
+    const jobs = await Promise.all(ids.map((id) => f.finished(id)));
+    expect(jobs.map((j) => j.status)).toEqual(['success', 'success', 'success', 'success']);
+    expect(jobs.map((j) => (j.result as { calls: number }).calls)).toEqual([1, 2, 3, 4]);
+    for (const job of jobs) {
+      const { started } = job.result as { started: number };
+      expect(Math.abs((job.startedAt as Date).getTime() - started)).toBeLessThanOrEqual(5);
+      expect(job.durationMs).toBeLessThan(250);
+    }
+    // A job waiting ahead of a running one is canceled without running and without stopping the runtime.
+    const [running, waiting] = await f.queue.pushMany([
+      { path: 'f/ded/paced', args: { ms: 1500 } },
+      { path: 'f/ded/paced' },
+    ]);
+    await waitFor(async () => (await f.queue.get(waiting)).status === 'running'); // claimed, handed ahead
+    await f.queue.cancel(waiting);
+    expect((await f.finished(waiting)).status).toBe('canceled');
+    expect((await f.finished(running)).result).toMatchObject({ calls: 5 });
+    expect(((await f.finished(await f.queue.push('f/ded/paced'))).result as { calls: number }).calls).toBe(6);
+  });
+
   it('restarts a crashed runtime; the crashing job fails with a reason, later jobs run', async () => {
     await f.deploy('f/ded/crash', 'export function main(a) { if (a.exit) process.exit(3); return "alive"; }');
     await f.settings.setScriptSettings('f/ded/crash', { dedicated: true, maxAttempts: 1 });

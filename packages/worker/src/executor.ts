@@ -26,6 +26,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** environment variables the job may see (the worker group's env) — nothing else from the worker */
   env: Record<string, string>;
+  /** called when the job really starts (epoch ms), if the executor may hold it before running it */
+  onStart?(startedAtMs: number): void;
 }
 
 export interface JobError {
@@ -45,6 +47,12 @@ export type JobOutcome =
 export interface Executor {
   /** Runs one job. Never rejects: every way a job can end is a JobOutcome. */
   run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome>;
+  /**
+   * How many jobs like `job` it takes beyond `concurrency` right now, `running` being the jobs the
+   * worker has handed it and not seen end: it holds them and starts each the moment a running job
+   * ends, never running more than `concurrency` at once. 0 or absent: none.
+   */
+  takesAhead?(job: Pick<ExecutableJob, 'path' | 'hash'>, concurrency: number, running: number): number;
   /** Stops accepting jobs and releases processes/threads. In-flight runs finish first unless `force`. */
   close(opts?: { force?: boolean }): Promise<void>;
 }

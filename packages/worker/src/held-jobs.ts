@@ -20,6 +20,7 @@ export interface HeldJob {
 export class HeldJobs {
   readonly byId = new Map<string, HeldJob>();
   private readonly waiting: HeldJob[] = [];
+  /** handed to the executor and not yet ended: running, or held by it to start next */
   running = 0;
   // start optimistic: a slow script corrects this within a few jobs, a fast one needs no ramp
   private avgJobMs = 5;
@@ -62,13 +63,25 @@ export class HeldJobs {
     this.waiting.push(held);
   }
 
-  /** The next job to start, if a slot is free. */
-  next(): HeldJob | undefined {
-    if (this.running >= this.concurrency()) return undefined;
+  /**
+   * The next job to hand to the executor: while a slot is free, or while `ahead(job)` says the
+   * executor takes that many more beyond the slots (it starts them itself when a slot frees).
+   */
+  next(ahead?: (job: ClaimedJob, running: number) => number): HeldJob | undefined {
     for (;;) {
-      const held = this.waiting.shift();
+      const held = this.waiting[0];
       if (!held) return undefined;
-      if (held.lost) continue;
+      if (held.lost) {
+        this.waiting.shift();
+        continue;
+      }
+      const slots = this.concurrency();
+      if (
+        this.running >= slots &&
+        (ahead === undefined || this.running >= slots + ahead(held.job, this.running))
+      )
+        return undefined;
+      this.waiting.shift();
       held.started = true;
       this.running++;
       return held;

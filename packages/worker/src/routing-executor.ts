@@ -13,6 +13,12 @@ export class RoutingExecutor implements Executor {
     return this.inner.run(job, ctx);
   }
 
+  /** Handlers run at once, so only the inner executor's jobs go ahead. */
+  takesAhead(job: Pick<ExecutableJob, 'path' | 'hash'>, concurrency: number, running: number): number {
+    if (this.handlers?.handles(job.path)) return 0;
+    return this.inner.takesAhead?.(job, concurrency, running) ?? 0;
+  }
+
   async close(opts?: { force?: boolean }): Promise<void> {
     await Promise.all([this.inner.close(opts), this.handlers?.close(opts)]);
   }

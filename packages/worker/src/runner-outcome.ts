@@ -15,6 +15,7 @@ export async function runOnRunner(
   try {
     const result = await (await runner).run(job.args, {
       onLog: ctx.onLog,
+      onStart: ctx.onStart,
       signal: ctx.signal,
       timeoutMs: job.timeoutMs ?? undefined,
     });

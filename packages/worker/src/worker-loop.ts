@@ -130,10 +130,14 @@ export class WorkerLoop {
     this.pump();
   }
 
-  /** Starts waiting jobs while slots are free. */
+  /** Hands waiting jobs to the executor while slots are free, and ahead when it takes them. */
   private pump(): void {
-    for (let held = this.held.next(); held; held = this.held.next()) void this.execute(held);
+    for (let held = this.held.next(this.takesAhead); held; held = this.held.next(this.takesAhead))
+      void this.execute(held);
   }
+
+  private readonly takesAhead = (job: ClaimedJob, running: number): number =>
+    this.executor?.takesAhead?.(job, this.concurrency, running) ?? 0;
 
   private async execute(held: HeldJob): Promise<void> {
     const { job } = held;
@@ -156,6 +160,10 @@ export class WorkerLoop {
       };
       outcome = await (this.executor as Executor).run(executable, {
         onLog: (text) => this.log(held, text),
+        // a job handed ahead starts later, when the executor has a slot for it
+        onStart: (at) => {
+          startedAt = at;
+        },
         signal: held.abort.signal,
         env: this.env,
       });

@@ -60,6 +60,7 @@ export class InlineRunner implements Runner {
       this.done(expired);
     });
     if (call.settled) return call.promise as Promise<T>;
+    call.start();
     this.inFlight.add(call);
     let value: unknown;
     try {

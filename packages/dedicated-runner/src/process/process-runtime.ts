@@ -1,6 +1,7 @@
 // Host side of one long-lived child process speaking JSON lines over stdio: requests
-// {"id","args"} on stdin; {"type":"ready"|"load-error"} and {"id","type":"result"|"error"|"log"}
-// on stdout. Requests issued in one tick go out in one write.
+// {"id","args"[,"ahead":true]} and {"drop":id} on stdin; {"type":"ready"|"load-error"} and
+// {"id","type":"result"|"error"|"log"|"started"|"dropped"} on stdout (see protocol.ts).
+// Requests issued in one tick go out in one write.
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Call } from '../call';
 import { InvalidArgsError, type ScriptErrorInfo } from '../errors';
@@ -58,10 +59,11 @@ export class ProcessRuntime extends RemoteRuntime {
     await this.exited;
   }
 
-  protected transmit(call: Call): void {
+  protected transmit(call: Call, ahead: boolean): void {
     let line: string;
     try {
-      line = JSON.stringify({ id: call.id, args: call.args ?? null });
+      const args = call.args ?? null;
+      line = JSON.stringify(ahead ? { id: call.id, args, ahead } : { id: call.id, args });
     } catch (error) {
       this.table.reject(call.id, new InvalidArgsError(`args are not JSON: ${String(error)}`));
       return;
@@ -70,11 +72,17 @@ export class ProcessRuntime extends RemoteRuntime {
     this.outbox += `${line}\n`;
   }
 
+  protected transmitDrop(call: Call): void {
+    this.outbox += `{"drop":${call.id}}\n`; // after the call's own line, if it is still here
+    this.flush();
+  }
+
   protected terminate(): void {
     this.child.kill('SIGKILL');
   }
 
   private flush(): void {
+    if (this.outbox === '') return;
     const text = this.outbox;
     this.outbox = '';
     if (this.exitKind === undefined || this.exitKind === 'closed') this.child.stdin?.write(text);
@@ -108,6 +116,10 @@ export class ProcessRuntime extends RemoteRuntime {
       else this.table.resolve(id, message.result ?? null);
     } else if (message.type === 'error') {
       this.table.fail(id, message.error as ScriptErrorInfo, message.kind);
+    } else if (message.type === 'started') {
+      this.callStarted(id, message.at ?? Date.now());
+    } else if (message.type === 'dropped') {
+      this.callDropped(id);
     } else if (message.type === 'log') {
       if (!this.table.log(id, message.text ?? '')) this.options.onStrayLog(message.text ?? '');
     } else if (message.type === 'ready') {
@@ -139,7 +151,12 @@ export async function processRuntimeFactory(
   ];
   const processOptions: ProcessRuntimeOptions = {
     argv,
-    env: { ...options.env, MILLRACE_MAX_RESULT_BYTES: String(options.maxResultBytes), PYTHONUNBUFFERED: '1' },
+    env: {
+      ...options.env,
+      MILLRACE_MAX_RESULT_BYTES: String(options.maxResultBytes),
+      MILLRACE_MAX_IN_FLIGHT: String(options.maxInFlightPerRuntime),
+      PYTHONUNBUFFERED: '1',
+    },
     maxResultBytes: options.maxResultBytes,
     onStrayLog: options.onStrayLog,
   };

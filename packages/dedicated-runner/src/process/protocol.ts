@@ -1,12 +1,18 @@
 // The JSON-lines protocol spoken by process runtimes (see runtime/process-wrapper.mjs and
 // runtime/process_wrapper.py), and the command that starts one for each language.
+// Host → process: {"id","args"} runs main(args); with "ahead":true the call may wait for one of
+// the MILLRACE_MAX_IN_FLIGHT slots and is reported {"id","type":"started","at":<epoch ms>} when
+// it starts (written before it runs). {"drop":id} removes a waiting call: {"id","type":"dropped"}.
+// Process → host: ready | load-error | result | error | log | started | dropped.
 import { ResultTooLargeError } from '../errors';
 import type { ScriptLanguage } from '../options';
 import { nodeProcessWrapperPath, pythonProcessWrapperPath } from '../runtime-files';
 
 export interface ProcessMessage {
-  type: 'ready' | 'load-error' | 'result' | 'error' | 'log';
+  type: 'ready' | 'load-error' | 'result' | 'error' | 'log' | 'started' | 'dropped';
   id?: number;
+  /** 'started': when main began, epoch ms by the process's clock */
+  at?: number;
   result?: unknown;
   error?: { name: string; message: string; stack?: string };
   kind?: string;

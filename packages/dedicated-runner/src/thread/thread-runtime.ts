@@ -11,6 +11,7 @@ import { writeScriptFile } from '../script-file';
 
 export interface ThreadRuntimeOptions {
   scriptUrl: string;
+  maxInFlight: number;
   env: Record<string, string>;
   maxOldGenerationSizeMb: number;
   maxResultBytes: number;
@@ -33,7 +34,11 @@ export class ThreadRuntime extends RemoteRuntime {
   ) {
     super('thread', events);
     this.worker = new Worker(threadWorkerUrl, {
-      workerData: { scriptUrl: options.scriptUrl, maxResultBytes: options.maxResultBytes },
+      workerData: {
+        scriptUrl: options.scriptUrl,
+        maxResultBytes: options.maxResultBytes,
+        maxInFlight: options.maxInFlight,
+      },
       env: options.env,
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
     });
@@ -52,13 +57,18 @@ export class ThreadRuntime extends RemoteRuntime {
     await this.exited;
   }
 
-  protected transmit(call: Call): void {
-    this.outbox.push(call.id, call.args);
+  protected transmit(call: Call, ahead: boolean): void {
+    this.outbox.push(call.id, call.args, ahead ? 1 : 0);
     this.outboxCalls.push(call);
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(() => this.flush());
     }
+  }
+
+  protected transmitDrop(call: Call): void {
+    this.flush(); // the call itself may still sit in the outbox: it must arrive first
+    if (this.exitKind === undefined) this.worker.postMessage({ drop: call.id });
   }
 
   protected terminate(): void {
@@ -67,6 +77,7 @@ export class ThreadRuntime extends RemoteRuntime {
 
   private flush(): void {
     this.flushQueued = false;
+    if (this.outbox.length === 0) return;
     const batch = this.outbox;
     const calls = this.outboxCalls;
     this.outbox = [];
@@ -78,7 +89,7 @@ export class ThreadRuntime extends RemoteRuntime {
       // Some args could not be cloned: send the calls one by one so only the bad ones fail.
       for (const call of calls) {
         try {
-          this.worker.postMessage([call.id, call.args]);
+          this.worker.postMessage([call.id, call.args, call.started ? 0 : 1]);
         } catch (error) {
           this.table.reject(
             call.id,
@@ -100,6 +111,8 @@ export class ThreadRuntime extends RemoteRuntime {
       const payload = message[i + 2];
       if (type === 1) this.table.resolve(id, JSON.parse(payload as string));
       else if (type === 2) this.table.fail(id, payload as WireError, (payload as WireError).kind);
+      else if (type === 3) this.callStarted(id, payload as number);
+      else if (type === 4) this.callDropped(id);
       else if (!this.table.log(id, payload as string)) this.options.onStrayLog(payload as string);
     }
     this.settled();
@@ -127,11 +140,15 @@ export class ThreadRuntime extends RemoteRuntime {
 /** Writes the script once and returns a factory for threads that import it. */
 export async function threadRuntimeFactory(
   content: string,
-  options: Omit<ThreadRuntimeOptions, 'scriptUrl'> & { scriptDir?: string },
+  options: Omit<ThreadRuntimeOptions, 'scriptUrl' | 'maxInFlight'> & {
+    scriptDir?: string;
+    maxInFlightPerRuntime: number;
+  },
 ): Promise<(events: RuntimeEvents) => Runtime> {
   const scriptUrl = pathToFileURL(await writeScriptFile(content, '.mjs', options.scriptDir)).href;
   const threadOptions: ThreadRuntimeOptions = {
     scriptUrl,
+    maxInFlight: options.maxInFlightPerRuntime,
     env: options.env,
     maxOldGenerationSizeMb: options.maxOldGenerationSizeMb,
     maxResultBytes: options.maxResultBytes,

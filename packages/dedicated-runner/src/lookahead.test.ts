@@ -1,0 +1,136 @@
+// Calls sent ahead: a busy runtime holds the next call and starts it itself the moment its slot
+// frees. Start times, timeouts, cancel and crashes must all treat such a call as not yet running.
+import { describe, expect, test } from 'vitest';
+import { openRunner, RunCanceledError, type RunnerOptions } from './index';
+import { checkNoLeaks } from './test-support';
+
+checkNoLeaks();
+
+const javascript = `
+let calls = 0;
+export async function main({ mode, ms = 0 }) {
+  calls += 1;
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  if (mode === 'exit') process.exit(1);
+  return { calls, started, ended: Date.now() };
+}`;
+
+const python = `
+import asyncio, os, time
+calls = 0
+
+async def main(args):
+    global calls
+    calls += 1
+    started = time.time() * 1000
+    await asyncio.sleep(args.get("ms", 0) / 1000)
+    if args.get("mode") == "exit":
+        os._exit(1)
+    return {"calls": calls, "started": started, "ended": time.time() * 1000}
+`;
+
+const runtimes: [string, RunnerOptions][] = [
+  ['thread', { content: javascript, runtime: 'thread' }],
+  ['process', { content: javascript, runtime: 'process' }],
+  ['python process', { content: python, language: 'python' }],
+];
+
+interface Run {
+  calls: number;
+  started: number;
+  ended: number;
+}
+
+describe.each(runtimes)('%s runtime', (_name, options) => {
+  const open = () => openRunner({ ...options, maxInFlightPerRuntime: 1 });
+
+  test('the next call starts in the runtime right after the running one, never beside it', async () => {
+    const runner = await open();
+    try {
+      const reported: number[] = [];
+      const runs = (await Promise.all(
+        [0, 1, 2].map((i) =>
+          runner.run(
+            { ms: 60 },
+            {
+              onStart: (at) => {
+                reported[i] = at;
+              },
+            },
+          ),
+        ),
+      )) as Run[];
+      expect(runs.map((r) => r.calls)).toEqual([1, 2, 3]); // one warm module, in order
+      for (let i = 1; i < runs.length; i++) {
+        const [previous, next] = [runs[i - 1] as Run, runs[i] as Run];
+        expect(next.started).toBeGreaterThanOrEqual(previous.ended - 1); // clocks in ms
+      }
+      expect(reported).toHaveLength(3);
+      // onStart tells when each call really began, by the runtime's clock
+      for (const [i, at] of reported.entries())
+        expect(Math.abs(at - (runs[i] as Run).started)).toBeLessThanOrEqual(2);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  test("a call's timeout counts from its start, not from its wait for the busy slot", async () => {
+    const runner = await open();
+    try {
+      const busy = runner.run({ ms: 400 });
+      const next = runner.run({ ms: 20 }, { timeoutMs: 300 });
+      expect(((await busy) as Run).calls).toBe(1);
+      expect(((await next) as Run).calls).toBe(2);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  test('canceling a call still waiting drops it: it never runs and the runtime is kept', async () => {
+    const runner = await open();
+    try {
+      const busy = runner.run({ ms: 300 });
+      const controller = new AbortController();
+      const waiting = runner.run({}, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 50)); // it has reached the runtime
+      controller.abort();
+      await expect(waiting).rejects.toBeInstanceOf(RunCanceledError);
+      expect(((await busy) as Run).calls).toBe(1);
+      // same module, and the dropped call never ran: the counter went from 1 to 2
+      expect(((await runner.run({})) as Run).calls).toBe(2);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  test('a call waiting in a runtime that dies runs on its replacement instead of failing', async () => {
+    const runner = await open();
+    try {
+      const dying = runner.run({ mode: 'exit', ms: 100 }).catch((error: unknown) => error);
+      const waiting = runner.run({});
+      expect(((await waiting) as Run).calls).toBe(1); // a fresh module ran it
+      expect(await dying).toMatchObject({ name: 'RuntimeCrashedError' });
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+test('lookahead 0 keeps calls on the host until a slot frees', async () => {
+  const runner = await openRunner({ content: javascript, maxInFlightPerRuntime: 1, lookahead: 0 });
+  try {
+    const dying = runner.run({ mode: 'exit', ms: 50 }).catch((error: unknown) => error);
+    const waiting = runner.run({});
+    expect(await dying).toMatchObject({ name: 'RuntimeCrashedError' });
+    expect(((await waiting) as Run).calls).toBe(1);
+  } finally {
+    await runner.close();
+  }
+});
+
+test('lookahead must be an integer ≥ 0', async () => {
+  await expect(openRunner({ content: javascript, lookahead: -1 })).rejects.toThrow(
+    'lookahead must be an integer ≥ 0, got -1',
+  );
+});

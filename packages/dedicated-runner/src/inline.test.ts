@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { HandlerContext } from './index';
 import {
   openRunner,
@@ -94,4 +94,61 @@ test('console outside any inline call is untouched, and restored after close', a
   expect(console.log).not.toBe(before);
   await runner.close();
   expect(console.log).toBe(before);
+});
+
+describe('inline concurrency', () => {
+  test('calls over the limit wait, in order, and each starts before the caller of the last hears it ended', async () => {
+    const events: string[] = [];
+    const runner = await openRunner({
+      concurrency: 1,
+      handler: async (args) => {
+        const { i } = args as { i: number };
+        events.push(`start ${i}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push(`end ${i}`);
+        return i;
+      },
+    });
+    try {
+      const calls = [0, 1, 2].map((i) => runner.run({ i }).then((value) => events.push(`caller ${value}`)));
+      await Promise.all(calls);
+      expect(events).toEqual([
+        'start 0',
+        'end 0',
+        'start 1',
+        'caller 0',
+        'end 1',
+        'start 2',
+        'caller 1',
+        'end 2',
+        'caller 2',
+      ]);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  test('a waiting call that is canceled never runs; the running one is untouched', async () => {
+    const seen: number[] = [];
+    const runner = await openRunner({
+      concurrency: 1,
+      handler: async (args) => {
+        seen.push((args as { i: number }).i);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return 'done';
+      },
+    });
+    try {
+      const running = runner.run({ i: 1 });
+      const controller = new AbortController();
+      const waiting = runner.run({ i: 2 }, { signal: controller.signal });
+      controller.abort();
+      await expect(waiting).rejects.toBeInstanceOf(RunCanceledError);
+      await expect(running).resolves.toBe('done');
+      await expect(runner.run({ i: 3 })).resolves.toBe('done');
+      expect(seen).toEqual([1, 3]);
+    } finally {
+      await runner.close();
+    }
+  });
 });

@@ -21,7 +21,7 @@ export interface RunnerOptions {
   handler?: Handler;
   runtime?: RuntimeKind;
   language?: ScriptLanguage;
-  /** Threads or processes. Default 1. */
+  /** Threads or processes (default 1). Inline: calls at once, the rest wait their turn (default no limit). */
   concurrency?: number;
   /** Calls that may interleave inside one thread or process (async scripts). Default 32. */
   maxInFlightPerRuntime?: number;
@@ -151,7 +151,8 @@ export function resolveOptions(options: RunnerOptions): ResolvedOptions {
   return {
     runtime,
     language,
-    concurrency: positiveInt('concurrency', options.concurrency, 1),
+    // inline: calls at once, no limit unless given; thread and process: how many of them
+    concurrency: positiveInt('concurrency', options.concurrency, runtime === 'inline' ? Infinity : 1),
     maxInFlightPerRuntime: positiveInt('maxInFlightPerRuntime', options.maxInFlightPerRuntime, 32),
     lookahead: nonNegativeInt('lookahead', options.lookahead, 1),
     env: runtimeEnv(options.env, options.inheritEnv),

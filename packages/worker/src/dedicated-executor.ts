@@ -114,23 +114,46 @@ export class DedicatedExecutor implements Executor {
   }
 }
 
-/** Runs the host's own functions for the paths it names: no thread hop, for-loop speed. */
+/**
+ * Runs the host's own functions for the paths it names: no thread hop, for-loop speed. Each path's
+ * inline runner runs at most `concurrency` jobs at once, so a job handed ahead waits in it and
+ * starts the moment the running one ends, before the worker loop hears of that end.
+ */
 export class HandlerExecutor implements Executor {
   private readonly runners = new Map<string, Promise<Runner>>();
+  private readonly inFlight = new Map<string, number>();
 
-  constructor(private readonly handlers: Record<string, Handler>) {}
+  constructor(
+    private readonly handlers: Record<string, Handler>,
+    private readonly concurrency: number,
+  ) {}
 
   handles(path: string): boolean {
     return Object.hasOwn(this.handlers, path);
   }
 
+  /** One job ahead, while every job the worker holds is one of this path's handler jobs. */
+  takesAhead(job: Pick<ExecutableJob, 'path'>, concurrency: number, running: number): number {
+    if (concurrency !== this.concurrency || !this.handles(job.path)) return 0;
+    return (this.inFlight.get(job.path) ?? 0) === running ? 1 : 0;
+  }
+
   async run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
     let runner = this.runners.get(job.path);
     if (!runner) {
-      runner = openRunner({ handler: this.handlers[job.path], runtime: 'inline' });
+      runner = openRunner({
+        handler: this.handlers[job.path],
+        runtime: 'inline',
+        concurrency: this.concurrency,
+      });
       this.runners.set(job.path, runner);
     }
-    return runOnRunner(runner, job, ctx);
+    this.inFlight.set(job.path, (this.inFlight.get(job.path) ?? 0) + 1);
+    try {
+      return await runOnRunner(runner, job, ctx);
+    } finally {
+      this.inFlight.set(job.path, (this.inFlight.get(job.path) ?? 1) - 1);
+    }
   }
 
   async close(opts: { force?: boolean } = {}): Promise<void> {

@@ -13,9 +13,9 @@ export class RoutingExecutor implements Executor {
     return this.inner.run(job, ctx);
   }
 
-  /** Handlers run at once, so only the inner executor's jobs go ahead. */
+  /** Each side counts only its own jobs against `running`: a job goes ahead only where all the rest run. */
   takesAhead(job: Pick<ExecutableJob, 'path' | 'hash'>, concurrency: number, running: number): number {
-    if (this.handlers?.handles(job.path)) return 0;
+    if (this.handlers?.handles(job.path)) return this.handlers.takesAhead(job, concurrency, running);
     return this.inner.takesAhead?.(job, concurrency, running) ?? 0;
   }
 

@@ -55,11 +55,15 @@ interface Mode {
 }
 
 function modeOf(group: WorkerGroup, options: StartWorkerOptions): Mode {
+  const concurrency = options.concurrency ?? group.concurrency;
+  // Warm runtimes (a dedicated script's threads, in-host handlers) are sized for the concurrency.
+  const sizedFor = group.dedicatedWorker || options.handlers ? `|${concurrency}` : '';
   return {
-    // the executor is rebuilt only when this changes: generic ↔ dedicated, another script, new env
-    key: `${group.dedicatedWorker ?? ''}|${JSON.stringify(group.env)}`,
+    // the executor is rebuilt only when this changes: generic ↔ dedicated, another script, new env,
+    // or a new concurrency for warm runtimes; anything else applies to the running one
+    key: `${group.dedicatedWorker ?? ''}|${JSON.stringify(group.env)}${sizedFor}`,
     tags: group.servedTags,
-    concurrency: options.concurrency ?? group.concurrency,
+    concurrency,
     env: group.env,
     dedicatedScript: group.dedicatedWorker,
   };
@@ -76,7 +80,7 @@ async function openExecutor(
   settings: Settings,
   onError: (err: unknown) => void,
 ): Promise<Executor> {
-  const handlers = options.handlers ? new HandlerExecutor(options.handlers) : null;
+  const handlers = options.handlers ? new HandlerExecutor(options.handlers, mode.concurrency) : null;
   if (!mode.dedicatedScript) {
     const generic = new GenericExecutor({
       concurrency: mode.concurrency,

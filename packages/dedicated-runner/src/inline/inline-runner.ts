@@ -36,6 +36,9 @@ class InlineContext implements HandlerContext {
 export class InlineRunner implements Runner {
   readonly runtime = 'inline' as const;
   private inFlight = new Set<Call>();
+  /** calls over `concurrency`, started in order as running ones end */
+  private waiting: { call: Call; context: InlineContext }[] = [];
+  private running = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private readonly releaseConsole: (() => void) | undefined;
@@ -60,16 +63,23 @@ export class InlineRunner implements Runner {
       this.done(expired);
     });
     if (call.settled) return call.promise as Promise<T>;
-    call.start();
     this.inFlight.add(call);
+    if (this.running < this.options.concurrency) this.start(call, context);
+    else this.waiting.push({ call, context });
+    return call.promise as Promise<T>;
+  }
+
+  private start(call: Call, context: InlineContext): void {
+    this.running += 1;
+    call.start();
     let value: unknown;
     try {
       value = this.releaseConsole
-        ? inlineCallContext.run(call, this.handler, args, context)
-        : this.handler(args, context);
+        ? inlineCallContext.run(call, this.handler, call.args, context)
+        : this.handler(call.args, context);
     } catch (error) {
       this.fail(call, error);
-      return call.promise as Promise<T>;
+      return;
     }
     if (
       value !== null &&
@@ -83,7 +93,6 @@ export class InlineRunner implements Runner {
     } else {
       this.succeed(call, value);
     }
-    return call.promise as Promise<T>;
   }
 
   async swap(next: string | Handler): Promise<void> {
@@ -99,6 +108,8 @@ export class InlineRunner implements Runner {
     if (options?.force) {
       for (const call of this.inFlight) call.reject(new RunnerClosedError('the runner was force-closed'));
       this.inFlight.clear();
+      this.waiting = [];
+      this.running = 0;
     }
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.releaseConsole?.();
@@ -117,8 +128,18 @@ export class InlineRunner implements Runner {
     this.done(call);
   }
 
+  /**
+   * A call ended (or expired): the next waiting call starts here and now, before the ended call's
+   * caller hears of it, so back-to-back calls do not wait for that caller's promise chain.
+   */
   private done(call: Call): void {
-    if (!this.inFlight.delete(call) || this.inFlight.size > 0 || this.idleWaiters.length === 0) return;
+    if (!this.inFlight.delete(call)) return;
+    if (call.started) this.running -= 1;
+    while (this.running < this.options.concurrency && this.waiting.length > 0) {
+      const next = this.waiting.shift() as { call: Call; context: InlineContext };
+      if (!next.call.settled) this.start(next.call, next.context);
+    }
+    if (this.inFlight.size > 0 || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

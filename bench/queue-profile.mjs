@@ -112,14 +112,10 @@ async function explainStatements(db, queue, batch, log) {
   };
   await plan('CLAIM_JOBS', CLAIM_JOBS, ['prof', ['node'], batch]);
   const claimed = await queue.claim('prof', ['node'], batch);
-  // COMPLETE_JOBS takes one array per column ($1..$8), then the backoff base and cap
+  // COMPLETE_JOBS takes one array per column ($1..$8), then the backoff base and cap; Queue.complete
+  // sends a column of nulls only as an empty array
   const column = (value) => claimed.map(value);
-  const columns = [
-    column((j) => j.id),
-    column((j) => j.token),
-    column(() => 'success'),
-    ...[0, 1, 2, 3, 4].map(() => column(() => null)),
-  ];
+  const columns = [column((j) => j.id), column((j) => j.token), column(() => 'success'), [], [], [], [], []];
   await plan('COMPLETE_JOBS', COMPLETE_JOBS, [...columns, 1000, 3_600_000]);
 }
 

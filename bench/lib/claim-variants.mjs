@@ -1,7 +1,8 @@
 // Claim statements compared by bench/queue-profile.mjs --variants: the queue's own claim
-// (the function millrace.claim_jobs), its body run as a bare statement (planner defaults), and the
-// `tag = ANY($2)` statement it replaced. Same parameters and result columns: $1 worker, $2 tags
-// text[], $3 limit. The adopted statement's header in packages/queue records the result.
+// (the function millrace.claim_jobs), its body run as a bare statement (planner defaults), the
+// `tag = ANY($2)` statement it replaced, and its UPDATE finding rows by id instead of ctid (before
+// migration 0003). Same parameters and result columns: $1 worker, $2 tags text[], $3 limit. The
+// adopted statement's header in packages/queue records the result.
 import { queueStatements } from '@millrace/queue';
 
 /** The claim function's body as a bare statement, read from the migrated database `db`. */
@@ -24,7 +25,7 @@ export async function claimVariants(db) {
   const anyTag = statement.replace(
     /WITH picked AS \([\s\S]*?\n\),\nclaimed/,
     `WITH picked AS (
-  SELECT id FROM millrace.job_queue
+  SELECT ctid FROM millrace.job_queue
   WHERE NOT running AND tag = ANY($2::text[]) AND scheduled_for <= now()
   ORDER BY priority DESC, scheduled_for, id
   LIMIT $3
@@ -33,8 +34,17 @@ export async function claimVariants(db) {
 claimed`,
   );
   if (anyTag === statement) throw new Error('claim-variants: the claim statement no longer has a picked CTE');
+  // Before 0003: the UPDATE probed job_queue_pkey once per picked id.
+  const byId = statement
+    .replace('SELECT p.ctid FROM unnest', 'SELECT p.id FROM unnest')
+    .replace(
+      'WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM picked))',
+      'WHERE q.id = ANY (ARRAY(SELECT id FROM picked))',
+    );
+  if (byId === statement) throw new Error('claim-variants: the claim UPDATE no longer matches by ctid');
   return {
     'tag = ANY($2), one bitmap scan (before)': anyTag,
+    'UPDATE by id, bare statement (before 0003)': byId,
     'per-tag LATERAL, bare statement (planner defaults)': statement,
     'millrace.claim_jobs(), enable_bitmapscan off (current)': queueStatements.CLAIM_JOBS,
   };

@@ -20,6 +20,13 @@ describe.each(testDrivers())('db on %s', (driver) => {
     expect(await migrate(t.db as any)).toEqual([]);
   });
 
+  it('keeps the claim function planned without bitmap scans after 0003 replaced it', async () => {
+    const { rows } = await t.db.query<{ config: string[] }>(
+      "SELECT proconfig AS config FROM pg_proc WHERE oid = 'millrace.claim_jobs(text, text[], integer)'::regprocedure",
+    );
+    expect(rows).toEqual([{ config: ['enable_bitmapscan=off'] }]);
+  });
+
   it('creates the default worker group', async () => {
     const { rows } = await t.db.query<{ name: string; tags: string[] }>(
       'SELECT name, tags FROM millrace.worker_groups',

@@ -34,6 +34,26 @@ describe.each(testDrivers())('fencing on %s', (driver) => {
     expect(again.stale).toEqual([id]);
     expect((await f.queue.get(id)).result).toBe('fresh');
   });
+
+  it('sorts one batch into completed, retried and stale, and a repeated id is completed once', async () => {
+    const [done, retry, stale, twice] = await f.queue.pushMany(
+      [1, 2, 3, 4].map(() => ({ path: 'f/test/noop', tag: 'mixed', maxAttempts: 2 })),
+    );
+    const jobs = await f.queue.claim('w-mixed', ['mixed'], 4);
+    const token = new Map(jobs.map((j) => [j.id, j.token]));
+    const report = await f.queue.complete([
+      { id: done, token: token.get(done) as string, status: 'success', result: 1 },
+      { id: retry, token: token.get(retry) as string, status: 'failure', error: { message: 'again' } },
+      { id: stale, token: '999999999', status: 'success', result: 3 },
+      { id: twice, token: token.get(twice) as string, status: 'success', result: 4 },
+      { id: twice, token: token.get(twice) as string, status: 'success', result: 4 },
+    ]);
+    expect(report).toEqual({ completed: [done, twice, twice], retried: [retry], stale: [stale] });
+    expect((await f.queue.get(done)).status).toBe('success');
+    expect((await f.queue.get(retry)).status).toBe('queued');
+    expect((await f.queue.get(stale)).status).toBe('running');
+    expect((await f.queue.get(twice)).result).toBe(4);
+  });
 });
 
 describe.each(testDrivers())('orphaned claims on %s', (driver) => {

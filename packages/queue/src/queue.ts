@@ -169,17 +169,19 @@ export class Queue {
   /** Ends many claimed jobs in one statement; failures with attempts left are retried with backoff. */
   async complete(completions: Completion[]): Promise<CompleteReport> {
     if (completions.length === 0) return { completed: [], retried: [], stale: [] };
-    const { rows } = await this.db.query<{ id: string; retry: boolean }>(COMPLETE_JOBS, [
+    const { rows } = await this.db.query<{ retried: string[]; removed: string[] | null }>(COMPLETE_JOBS, [
       ...completionColumns(completions),
       this.retryBaseMs,
       this.retryMaxMs,
     ]);
-    const matched = new Map(rows.map((r) => [r.id, r.retry]));
+    // `removed` is null when every completion matched its job (see COMPLETE_JOBS)
+    const retried = new Set(rows[0].retried);
+    const removed = rows[0].removed && new Set(rows[0].removed);
     const report: CompleteReport = { completed: [], retried: [], stale: [] };
     for (const c of completions) {
-      const retry = matched.get(c.id);
-      if (retry === undefined) report.stale.push(c.id);
-      else (retry ? report.retried : report.completed).push(c.id);
+      if (retried.has(c.id)) report.retried.push(c.id);
+      else if (removed === null || removed.has(c.id)) report.completed.push(c.id);
+      else report.stale.push(c.id);
     }
     return report;
   }

@@ -158,7 +158,7 @@ export class WorkerLoop {
         attempt: job.attempt,
         timeoutMs: job.timeoutMs,
       };
-      outcome = await (this.executor as Executor).run(executable, {
+      const running = (this.executor as Executor).run(executable, {
         onLog: (text) => this.log(held, text),
         // a job handed ahead starts later, when the executor has a slot for it
         onStart: (at) => {
@@ -167,6 +167,9 @@ export class WorkerLoop {
         signal: held.abort.signal,
         env: this.env,
       });
+      // The executor counts this job only from here: a job waiting to go ahead of it may go now.
+      if (this.held.waitingCount > 0) this.pump();
+      outcome = await running;
     } catch (err) {
       // the script version vanished or the executor broke its promise never to reject
       outcome = {

@@ -34,9 +34,12 @@ export class HeldJobs {
 
   /** How many more jobs to claim now. */
   freeSlots(): number {
+    // `prefetchMs` of the worker's work: `concurrency` jobs end every `avgJobMs`. (Sized without
+    // the concurrency, 100 ms jobs at concurrency 10 got one spare job for ten slots that end
+    // together, and the rest waited for claims one round trip at a time: 5 ms a job.)
     const prefetch = Math.min(
       this.maxPrefetch,
-      Math.max(1, Math.ceil(this.prefetchMs / Math.max(this.avgJobMs, 0.001))),
+      Math.max(1, Math.ceil((this.prefetchMs * this.concurrency()) / Math.max(this.avgJobMs, 0.001))),
     );
     // Jobs that ran and only wait for their completion to be written do not count: claiming the
     // next batch overlaps with writing the last one (the Completer bounds that backlog itself).

@@ -136,6 +136,37 @@ for (const [label, options] of [
   await runner.close();
 }
 
+// The same with the next call already waiting (two in flight, one running): a busy runtime holds
+// it and starts it the moment the running one ends (`lookahead`), as a worker's runtimes do.
+for (const [label, options] of [
+  ['inline, concurrency 1,', { handler: sleepInside, concurrency: 1 }],
+  ['thread', { content: sleepScript, maxInFlightPerRuntime: 1 }],
+  ['process node', { content: sleepScript, runtime: 'process', maxInFlightPerRuntime: 1 }],
+]) {
+  const runner = await openRunner(options);
+  await runner.run({});
+  const n = 30;
+  const start = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      next += 1;
+      await runner.run({});
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  const perCall = (performance.now() - start) / n;
+  const row = {
+    scenario: `${label} 100 ms calls, next one waiting`,
+    'calls/s': +(1000 / perCall).toFixed(2),
+    'over 100 ms, mean': +(perCall - 100).toFixed(3),
+    'hop ms, median': '–',
+  };
+  overhead.push(row);
+  console.log(JSON.stringify(row));
+  await runner.close();
+}
+
 console.log(`\nNode ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
 console.table(rows);
 console.table(overhead);

@@ -17,6 +17,10 @@ export class CallTable {
     return this.calls.get(call.id) === call;
   }
 
+  values(): IterableIterator<Call> {
+    return this.calls.values();
+  }
+
   get(id: number): Call | undefined {
     return this.calls.get(id);
   }

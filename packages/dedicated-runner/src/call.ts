@@ -20,7 +20,9 @@ export class Call {
   settled = false;
   /** main() has begun (the runtime said so, or it was sent to a runtime with a free slot) */
   started = false;
-  /** set when the call was evicted before it started: the runtime is asked to drop it */
+  /** the runtime holding it unstarted was asked to drop it (to cancel it, or to run it elsewhere) */
+  dropAsked = false;
+  /** set when the call was evicted before it started: once dropped it rejects with this */
   dropError: RunnerError | undefined;
   holder: CallHolder | undefined;
   private resolveFn!: (value: unknown) => void;

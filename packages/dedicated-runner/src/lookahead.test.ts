@@ -117,6 +117,22 @@ describe.each(runtimes)('%s runtime', (_name, options) => {
   });
 });
 
+test('a held call moves to another runtime that frees up first, instead of waiting for its own', async () => {
+  const runner = await openRunner({ content: javascript, concurrency: 2, maxInFlightPerRuntime: 1 });
+  try {
+    const long = runner.run({ ms: 1000 });
+    const short = runner.run({ ms: 50 });
+    const held = runner.run({}); // both runtimes busy: held ahead by one of them
+    const [longRun, shortRun, heldRun] = (await Promise.all([long, short, held])) as Run[];
+    // it ran right after the short call, in the short call's runtime (its second call)
+    expect(heldRun.started).toBeLessThan(longRun.ended - 500);
+    expect(heldRun.calls).toBe(2);
+    expect(shortRun.calls).toBe(1);
+  } finally {
+    await runner.close();
+  }
+});
+
 test('lookahead 0 keeps calls on the host until a slot frees', async () => {
   const runner = await openRunner({ content: javascript, maxInFlightPerRuntime: 1, lookahead: 0 });
   try {

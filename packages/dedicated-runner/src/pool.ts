@@ -3,6 +3,7 @@
 // When every runtime is busy, up to `lookahead` more calls each are sent ahead: the runtime
 // starts them itself when a running call ends, so the next job does not wait for the host to
 // hear of the last one (two thread or process wake-ups, 0.3-0.7 ms, at one call at a time).
+// A held call is taken back when another runtime frees up first and nothing else waits for it.
 
 import { Backoff } from './backoff';
 import type { Call } from './call';
@@ -43,7 +44,7 @@ export class Pool {
     }));
     this.backoff = new Backoff(options.backoff);
     this.events = {
-      onSettled: () => this.afterSettle(),
+      onSettled: (runtime) => this.afterSettle(runtime),
       onExit: (runtime, how) => this.onExit(runtime, how),
       onReturned: (calls) => this.onReturned(calls),
     };
@@ -151,9 +152,22 @@ export class Pool {
     this.dispatch();
   }
 
-  private afterSettle(): void {
+  private afterSettle(runtime: Runtime): void {
     if (this.head < this.queue.length) this.dispatch();
+    else if (runtime.inFlight < this.options.maxInFlight) this.reclaimFor(runtime);
     if (this.state === 'draining') this.checkIdle();
+  }
+
+  /**
+   * A runtime has a free slot and nothing is queued here: a call held ahead by a busy runtime would
+   * wait there for a whole job. Ask for it back; it comes back through onReturned and goes here.
+   */
+  private reclaimFor(free: Runtime): void {
+    for (const slot of this.slots) {
+      const runtime = slot.runtime;
+      if (runtime === undefined || runtime === free || runtime.inFlight <= this.options.maxInFlight) continue;
+      if (runtime.reclaim()) return;
+    }
   }
 
   /**

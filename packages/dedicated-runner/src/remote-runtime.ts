@@ -50,10 +50,8 @@ export abstract class RemoteRuntime implements Runtime {
     if (!call.started) {
       // Still queued in the runtime, as far as we know: ask it to drop the call. It answers
       // 'dropped', or 'started' if it began first, and then the call is stopped like any other.
-      if (call.dropError === undefined) {
-        call.dropError = error;
-        this.transmitDrop(call);
-      }
+      call.dropError ??= error;
+      this.askToDrop(call);
       return;
     }
     this.table.remove(call);
@@ -98,12 +96,36 @@ export abstract class RemoteRuntime implements Runtime {
     if (call.dropError !== undefined) this.evict(call, call.dropError);
   }
 
-  /** The runtime dropped a queued call, as asked. */
+  /**
+   * Asks the runtime to give back a call it holds and has not started, because another runtime has
+   * a free slot: otherwise the call would wait for this one's running call (a whole job) while the
+   * other sits idle. False when it holds none.
+   */
+  reclaim(): boolean {
+    for (const call of this.table.values()) {
+      if (call.started || call.dropAsked) continue;
+      this.askToDrop(call);
+      return true;
+    }
+    return false;
+  }
+
+  private askToDrop(call: Call): void {
+    if (call.dropAsked) return;
+    call.dropAsked = true;
+    this.transmitDrop(call);
+  }
+
+  /** The runtime dropped a queued call, as asked: canceled, or handed back to run elsewhere. */
   protected callDropped(id: number): void {
     const call = this.table.get(id);
     if (call === undefined || call.started) return;
     this.table.remove(call);
-    call.reject(call.dropError ?? new RuntimeCrashedError('the runtime dropped the call'));
+    if (call.dropError !== undefined) call.reject(call.dropError);
+    else {
+      call.dropAsked = false;
+      this.events.onReturned([call]);
+    }
   }
 
   protected scriptLoaded(): void {

@@ -20,6 +20,8 @@ export interface Runtime extends CallHolder {
   readonly ready: Promise<void>;
   /** `ahead`: the runtime queues the call until one of its slots frees, then reports it started. */
   send(call: Call, ahead: boolean): void;
+  /** Asks it to give back one call it holds unstarted (it comes back through onReturned); false if none. */
+  reclaim(): boolean;
   /** Stops it now; calls in flight reject with `error()` (a RuntimeCrashedError, or RunnerClosedError on force close). */
   kill(error: () => RunnerError): void;
   /** Stops it gracefully; the pool calls this only once nothing is in flight. */

@@ -11,10 +11,11 @@ const maxResultBytes = Number(process.env.MILLRACE_MAX_RESULT_BYTES) || 10 * 102
 const slots = new Slots(Number(process.env.MILLRACE_MAX_IN_FLIGHT) || 32);
 const writeProtocol = process.stdout.write.bind(process.stdout);
 let outbox = '';
+let flushQueued = false;
 
 function send(message) {
-  if (outbox === '') setImmediate(flush);
   outbox += `${JSON.stringify(message)}\n`;
+  flushSoon();
 }
 
 function flush() {
@@ -22,6 +23,16 @@ function flush() {
   const text = outbox;
   outbox = '';
   writeProtocol(text);
+}
+
+/** One write per turn of the event loop: everything that settles without I/O goes together. */
+function flushSoon() {
+  if (flushQueued) return;
+  flushQueued = true;
+  setImmediate(() => {
+    flushQueued = false;
+    flush();
+  });
 }
 
 // Logs are written at once (a pipe write is synchronous on Linux), ahead of anything batched:
@@ -79,15 +90,15 @@ if (main !== undefined) {
     // When the last call settles no other result can join the batch, so it is written at once
     // rather than on the next turn (setImmediate would only delay the host, ~0.1 ms a call).
     if (slots.running <= 0 && !stdinEnded) flush();
+    else flushSoon();
     maybeExit();
   };
   const onResult = (id, json) => {
-    if (outbox === '') setImmediate(flush);
     outbox += `{"id":${id},"type":"result","result":${json}}\n`;
     settled();
   };
   const onError = (id, error, kind) => {
-    send({ id, type: 'error', error, kind });
+    outbox += `${JSON.stringify({ id, type: 'error', error, kind })}\n`;
     settled();
   };
   let pending = '';

@@ -87,9 +87,9 @@ export class ThreadRuntime extends RemoteRuntime {
       this.worker.postMessage(batch);
     } catch {
       // Some args could not be cloned: send the calls one by one so only the bad ones fail.
-      for (const call of calls) {
+      for (const [i, call] of calls.entries()) {
         try {
-          this.worker.postMessage([call.id, call.args, call.started ? 0 : 1]);
+          this.worker.postMessage(batch.slice(i * 3, i * 3 + 3));
         } catch (error) {
           this.table.reject(
             call.id,

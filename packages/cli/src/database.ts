@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DatabaseError, type Db, MigrationError, openDb } from '@millrace/db';
+import { DatabaseError, DataDirLockedError, type Db, MigrationError, openDb } from '@millrace/db';
 import { CliError } from './errors';
 import type { Io } from './io';
 
@@ -37,6 +37,7 @@ export async function openCommandDb(flags: DbFlags, io: Io): Promise<Db> {
       : await openDb({ dataDir: resolve(io.cwd, flags.dataDir ?? DEFAULT_DATA_DIR) });
   } catch (err) {
     if (err instanceof MigrationError) throw err;
+    if (err instanceof DataDirLockedError) throw dataDirBusy(err);
     const detail = err instanceof DatabaseError || err instanceof Error ? err.message : String(err);
     throw new CliError(
       'database_unreachable',
@@ -46,4 +47,17 @@ export async function openCommandDb(flags: DbFlags, io: Io): Promise<Db> {
       },
     );
   }
+}
+
+/** Says what to do instead when another process (usually `millrace dev`) has the embedded database. */
+function dataDirBusy(err: DataDirLockedError): CliError {
+  return new CliError(
+    'data_dir_locked',
+    `${err.message}.\nAn embedded database serves one process at a time. Instead:\n` +
+      '  - talk to that process over its HTTP API, e.g. curl -X POST http://127.0.0.1:8787/api/run/<path> ' +
+      "-H 'content-type: application/json' -d '{}' (see docs/http-api.md), or\n" +
+      '  - stop it first, or\n' +
+      '  - use PostgreSQL (DATABASE_URL), which any number of processes can share.',
+    { cause: err },
+  );
 }

@@ -35,6 +35,22 @@ it('runs server, UI and a worker with the examples on PGlite, and stops cleanly'
     expect(await res.json()).toEqual({ greeting: 'Hello, Ada!' });
     const health = await (await fetch(`${url}/api/health`)).json();
     expect(health).toMatchObject({ ok: true, db: 'pglite' });
+
+    // a second command on the same data dir is refused at once and told what to do instead
+    const said: string[] = [];
+    const second: Io = {
+      out: (l) => said.push(l),
+      err: (l) => said.push(l),
+      env: {},
+      cwd: dir,
+      untilStopped: async () => {},
+    };
+    const refused = await buildProgram(second)
+      .parseAsync(['run', 'f/examples/hello'], { from: 'user' })
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'data_dir_locked' });
+    expect((refused as Error).message).toContain(`process ${process.pid}`);
+    expect((refused as Error).message).toContain('HTTP API');
   });
   expect(out).toContain('deployed 5 example scripts');
   expect(out.at(-1)).toBe('stopped');

@@ -25,3 +25,18 @@ export class MigrationError extends MillraceError {
     super('migration_failed', message, options);
   }
 }
+
+/** Another live process has this embedded database's data dir open (PGlite is one process only). */
+export class DataDirLockedError extends MillraceError {
+  readonly dataDir: string;
+  readonly holder: { pid: number; host: string; command: string; since: string } | null;
+
+  constructor(dataDir: string, holder: DataDirLockedError['holder']) {
+    const who = holder
+      ? `process ${holder.pid} on ${holder.host} (${holder.command || 'unknown command'}, since ${holder.since})`
+      : `another process (its lock file ${dataDir}.lock is being written or unreadable; delete it if no process uses the directory)`;
+    super('data_dir_locked', `the embedded database ${dataDir} is open in ${who}`);
+    this.dataDir = dataDir;
+    this.holder = holder;
+  }
+}

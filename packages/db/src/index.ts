@@ -1,4 +1,4 @@
-export { DatabaseError, MigrationError, MillraceError } from './errors';
+export { DatabaseError, DataDirLockedError, MigrationError, MillraceError } from './errors';
 export { migrate } from './migrate';
 export { type Migration, migrations } from './migrations';
 export { dumpPglite, type OpenDbOptions, openDb } from './open-db';

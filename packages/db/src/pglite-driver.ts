@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import type { Driver, Queryable, QueryResult, Unlisten } from './types';
 
 export interface PgliteOptions {
@@ -13,7 +15,16 @@ export interface PgliteOptions {
  * transactions itself, so the same SQL runs unchanged; there is just no real lock contention.
  */
 export async function openPglite(options: PgliteOptions = {}): Promise<Driver & { dump(): Promise<Blob> }> {
-  const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  // Taken before PGlite touches the directory: a second process must not even read it.
+  const onDisk = options.dataDir !== undefined && !options.dataDir.includes('://');
+  const lock = onDisk ? lockDataDir(resolve(options.dataDir as string)) : null;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   let closed = false;
 
   async function query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
@@ -63,7 +74,11 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Driver & 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await pglite.close();
+      try {
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -6,6 +6,8 @@ import type { Io } from './io';
 export interface DbFlags {
   databaseUrl?: string;
   dataDir?: string;
+  /** apply pending migrations on open (default true) */
+  migrate?: boolean;
 }
 
 export const DEFAULT_DATA_DIR = '.millrace';
@@ -33,20 +35,25 @@ export async function openCommandDb(flags: DbFlags, io: Io): Promise<Db> {
   const url = flags.databaseUrl ?? io.env.DATABASE_URL;
   try {
     return url
-      ? await openDb({ url })
-      : await openDb({ dataDir: resolve(io.cwd, flags.dataDir ?? DEFAULT_DATA_DIR) });
+      ? await openDb({ url, migrate: flags.migrate })
+      : await openDb({ dataDir: resolve(io.cwd, flags.dataDir ?? DEFAULT_DATA_DIR), migrate: flags.migrate });
   } catch (err) {
-    if (err instanceof MigrationError) throw err;
-    if (err instanceof DataDirLockedError) throw dataDirBusy(err);
-    const detail = err instanceof DatabaseError || err instanceof Error ? err.message : String(err);
-    throw new CliError(
-      'database_unreachable',
-      `cannot open the database (${describeDb(flags, io)}): ${detail}`,
-      {
-        cause: err,
-      },
-    );
+    throw commandDbError(err, flags, io);
   }
+}
+
+/** A failure to reach or open the database, said once, with where it was and what it was. */
+export function commandDbError(err: unknown, flags: DbFlags, io: Io): unknown {
+  if (err instanceof MigrationError) return err;
+  if (err instanceof DataDirLockedError) return dataDirBusy(err);
+  const detail = err instanceof DatabaseError || err instanceof Error ? err.message : String(err);
+  return new CliError(
+    'database_unreachable',
+    `cannot open the database (${describeDb(flags, io)}): ${detail}`,
+    {
+      cause: err,
+    },
+  );
 }
 
 /** Says what to do instead when another process (usually `millrace dev`) has the embedded database. */

@@ -92,3 +92,12 @@ it('refuses an unknown script, a missing file and an unknown group', async () =>
   const group = await millrace(['worker', '--group', 'nope'], env);
   expect((group.error as Error).message).toContain('worker group not found: nope');
 });
+
+it('run --wait that times out says when no live worker serves the job tag', async () => {
+  const res = await millrace(
+    ['run', 'f/app/hello', '--tag', 'nobody-serves-this', '--wait', '--timeout', '300'],
+    env,
+  );
+  expect(res.error).toMatchObject({ code: 'wait_timeout' });
+  expect((res.error as Error).message).toContain('no live worker serves tag nobody-serves-this');
+});

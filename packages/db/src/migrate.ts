@@ -1,6 +1,6 @@
-import { MigrationError } from './errors';
+import { DatabaseError, MigrationError } from './errors';
 import { type Migration, migrations } from './migrations';
-import type { Driver } from './types';
+import type { Db, Driver } from './types';
 
 // Any constant works; it only has to be the same in every process that migrates this database.
 const MIGRATION_LOCK_KEY = 7_261_813_201;
@@ -9,7 +9,10 @@ const MIGRATION_LOCK_KEY = 7_261_813_201;
  * Applies the migrations not yet recorded, in order, each in its own transaction. A session-level
  * advisory lock makes concurrent starters wait for each other instead of applying twice.
  */
-export async function migrate(driver: Driver, list: readonly Migration[] = migrations): Promise<number[]> {
+export async function migrate(db: Db, list: readonly Migration[] = migrations): Promise<number[]> {
+  const driver = db as Partial<Driver>;
+  if (typeof driver.withExclusiveSession !== 'function')
+    throw new DatabaseError('migrate needs a database opened by openDb');
   return driver.withExclusiveSession(async (session) => {
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {

@@ -27,7 +27,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
     await migrate(driver);
   } catch (err) {
     await driver.close().catch(() => {});
-    if (err instanceof MigrationError) throw err;
+    if (err instanceof MigrationError || err instanceof DatabaseError) throw err;
     throw new DatabaseError(`cannot open the database: ${(err as Error).message}`, { cause: err });
   }
   return driver;

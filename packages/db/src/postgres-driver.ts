@@ -167,7 +167,9 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+// A connection that was never made is not "lost": the message says so (a wrong URL, a server down).
+const NO_CONNECTION_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '3D000', '28000', '28P01']);
 
 /**
  * The server went away (restart, failover, pg_terminate_backend) or the network dropped: a
@@ -179,6 +181,8 @@ function asConnectionError(err: unknown): unknown {
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
+  if (NO_CONNECTION_CODES.has(code))
+    return new DatabaseError(`cannot connect to the database: ${message}`, { cause: err });
   const lost =
     code.startsWith('08') || // connection exception
     code.startsWith('57P0') || // admin shutdown, crash shutdown, cannot connect now

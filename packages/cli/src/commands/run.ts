@@ -1,4 +1,4 @@
-import { type Job, Queue } from '@millrace/queue';
+import { type Job, Queue, WaitTimeoutError } from '@millrace/queue';
 import { type DbFlags, openCommandDb } from '../database';
 import { CliError } from '../errors';
 import type { Io } from '../io';
@@ -27,13 +27,17 @@ export async function runCommand(path: string, flags: RunFlags, io: Io): Promise
       return;
     }
     const timeoutMs = flags.timeout ?? 60_000;
-    if (count === 1) {
-      const job = await queue.wait(ids[0], { timeoutMs });
-      reportOne(job, io);
-      return;
+    try {
+      if (count === 1) {
+        reportOne(await queue.wait(ids[0], { timeoutMs }), io);
+        return;
+      }
+      io.out(`pushed ${count} jobs (${ids[0]}…${ids[ids.length - 1]})`);
+      await waitForMany(queue, ids, timeoutMs, io);
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) throw await waitTimedOut(queue, ids[0], err);
+      throw err;
     }
-    io.out(`pushed ${count} jobs (${ids[0]}…${ids[ids.length - 1]})`);
-    await waitForMany(queue, ids, timeoutMs, io);
   } finally {
     await db.close();
   }
@@ -73,4 +77,16 @@ async function waitForMany(queue: Queue, ids: string[], timeoutMs: number, io: I
   const ok = byStatus.get('success') ?? 0;
   if (ok !== ids.length)
     throw new CliError('job_failed', `${ids.length - ok} of ${ids.length} jobs did not succeed`);
+}
+
+/** A wait that ran out: says why when the reason is plain — no live worker serves the job's tag. */
+async function waitTimedOut(queue: Queue, id: string, err: WaitTimeoutError): Promise<CliError> {
+  const job = await queue.get(id);
+  const { tagsWithoutWorkers } = await queue.counts();
+  const unserved = job.status === 'queued' && tagsWithoutWorkers.includes(job.tag);
+  const hint = unserved
+    ? ` — it is still queued and no live worker serves tag ${job.tag}: start one whose group serves it ` +
+      `(millrace worker --group <name>), or route the job elsewhere with --tag`
+    : ` (job ${id} is ${job.status})`;
+  return new CliError('wait_timeout', `${err.message}${hint}`, { cause: err });
 }

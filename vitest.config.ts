@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // One config for every package: vitest searches upward from the package it runs in.
-// `source` lets a package's tests import sibling packages' TypeScript directly;
+// `@millrace/source` (a condition no consumer sets) lets a package's tests import sibling packages' TypeScript directly;
 // `.sql` files are imported as text (tsup does the same with its `text` loader).
 export default defineConfig({
   plugins: [
@@ -12,7 +12,7 @@ export default defineConfig({
       },
     },
   ],
-  ssr: { resolve: { conditions: ['source'] } },
+  ssr: { resolve: { conditions: ['@millrace/source'] } },
   test: {
     exclude: [...configDefaults.exclude, 'e2e/**', '**/dist/**'],
     testTimeout: 60_000,

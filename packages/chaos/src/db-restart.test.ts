@@ -94,6 +94,7 @@ describe.runIf(testDrivers().includes('postgres'))('database connections termina
     expect(rows[0].done).toBe(rows[0].jobs);
     expect(rows[0].jobs).toBeGreaterThanOrEqual(acknowledged.length);
     expect(rows[0].jobs).toBeLessThanOrEqual(acknowledged.length + failures.length * 50);
-    for (const f of failures) expect(f.message).toMatch(/database connection lost|cannot connect to the database/);
+    for (const f of failures)
+      expect(f.message).toMatch(/database connection lost|cannot connect to the database/);
   });
 });

@@ -169,7 +169,15 @@ function quoteIdent(name: string): string {
 
 const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 // A connection that was never made is not "lost": the message says so (a wrong URL, a server down).
-const NO_CONNECTION_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '3D000', '28000', '28P01']);
+const NO_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '3D000',
+  '28000',
+  '28P01',
+]);
 
 /**
  * The server went away (restart, failover, pg_terminate_backend) or the network dropped: a

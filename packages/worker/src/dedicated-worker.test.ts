@@ -130,7 +130,9 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
       const startedAt = (job.startedAt as Date).getTime();
       expect(startedAt).toBeLessThanOrEqual(ended + 1);
       if (i > 0)
-        expect(startedAt).toBeGreaterThanOrEqual((jobs[i - 1]?.result as { ended: number }).ended - 1);
+        expect(startedAt).toBeGreaterThanOrEqual(
+          (jobs[i - 1] as { result: { ended: number } }).result.ended - 1,
+        );
     }
     // A job waiting ahead of a running one is canceled without running and without stopping the runtime.
     const [running, waiting] = await f.queue.pushMany([

@@ -42,7 +42,10 @@ export function buildProgram(io: Io = processIo): Command {
       .option('--host <host>', 'interface to bind (a token is required off loopback)', '127.0.0.1')
       .option('--port <port>', 'port to listen on', port, 8787)
       .option('--token <token>', 'bearer token required by the API (default: $MILLRACE_TOKEN)')
-      .option('--ui-dir <dir>', 'the UI build to serve (default: $MILLRACE_UI_DIR or packages/ui/dist)'),
+      .option(
+        '--ui-dir <dir>',
+        'the UI build to serve (default: $MILLRACE_UI_DIR, else the one shipped with @millrace/server)',
+      ),
   ).action((flags) => serverCommand(flags, io));
 
   dbOptions(

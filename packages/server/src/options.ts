@@ -14,7 +14,7 @@ export interface ServerOptions {
   host?: string;
   /** default 8787; 0 picks a free port */
   port?: number;
-  /** the UI's static build (default: MILLRACE_UI_DIR, else packages/ui/dist found from here) */
+  /** the UI's static build (default: MILLRACE_UI_DIR, else the build shipped in dist/ui) */
   uiDir?: string | null;
   /**
    * Allow running without a token on a loopback host (dev mode). Default true; false makes a

@@ -29,10 +29,11 @@ export async function registerStaticUi(app: FastifyInstance, uiDir: string | nul
       root: uiDir,
       prefix: '/',
       cacheControl: false,
-      setHeaders(reply, path) {
-        if (path.endsWith('index.html')) reply.header('Cache-Control', 'no-cache');
+      // @fastify/static 9 (kept for Node 20: 10 pulls content-disposition 3, Node >= 22) hands the raw response
+      setHeaders(res, path) {
+        if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
         else if (path.includes('/assets/'))
-          reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
       },
     });
   } else {

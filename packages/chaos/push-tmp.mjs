@@ -1,0 +1,10 @@
+import { openDb } from '@millrace/db';
+import { Queue } from '@millrace/queue';
+import { Settings } from '@millrace/settings';
+const db = await openDb({ url: process.env.DATABASE_URL });
+const s = new Settings(db);
+await s.deployScript({ path: 'f/x/sleep', content: 'export async function main(a){ await new Promise(r=>setTimeout(r,a.ms)); return 1 }', language: 'javascript' });
+const q = new Queue(db, { settings: s });
+const ids = await q.pushMany([1,2,3].map(() => ({ path: 'f/x/sleep', args: { ms: Number(process.argv[2] ?? 3000) } })));
+console.log(ids.join(','));
+await db.close();

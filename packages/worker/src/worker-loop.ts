@@ -349,15 +349,10 @@ export class WorkerLoop {
     this.notifyIfIdle();
   }
 
+  /** Gives the jobs still waiting for a slot back to the queue (they stay claimed if that fails: reaped later). */
   private async releaseWaiting(): Promise<void> {
-    const waiting = this.held.takeWaiting();
-    if (waiting.length === 0) return;
-    try {
-      await this.o.queue.release(waiting.map((h) => ({ id: h.job.id, token: h.job.token })));
-    } catch (err) {
-      this.o.onError?.(err); // they stay claimed and are reaped later: not lost
-    }
-    for (const h of waiting) this.held.release(h.job.id);
+    for (const held of this.held.takeWaiting()) this.giveBack.add(held, 'release');
+    await this.giveBack.settled();
   }
 
   private whenIdle(): Promise<void> {

@@ -169,7 +169,7 @@ export class Queue {
 
   /** Ends many claimed jobs in one statement; failures with attempts left are retried with backoff. */
   async complete(completions: Completion[]): Promise<CompleteReport> {
-    if (completions.length === 0) return { completed: [], retried: [], stale: [], notStorable: [] };
+    if (completions.length === 0) return { completed: [], retried: [], stale: [] };
     const { columns, notStorable } = completionColumns(completions);
     const { rows } = await this.db.query<{ retried: string[]; removed: string[] | null }>(COMPLETE_JOBS, [
       ...columns,
@@ -179,7 +179,8 @@ export class Queue {
     // `removed` is null when every completion matched its job (see COMPLETE_JOBS)
     const retried = new Set(rows[0].retried);
     const removed = rows[0].removed && new Set(rows[0].removed);
-    const report: CompleteReport = { completed: [], retried: [], stale: [], notStorable };
+    const report: CompleteReport = { completed: [], retried: [], stale: [] };
+    if (notStorable.length > 0) report.notStorable = notStorable;
     for (const c of completions) {
       if (retried.has(c.id)) report.retried.push(c.id);
       else if (removed === null || removed.has(c.id)) report.completed.push(c.id);

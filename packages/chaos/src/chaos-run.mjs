@@ -10,11 +10,19 @@ import { Settings } from '@millrace/settings';
 import { partitionHost } from './faults/host-partition.mjs';
 import { killRecoveryTimes, startKillingWorkers } from './faults/kill-workers.mjs';
 import { latencySpike, networkOutage } from './faults/network.mjs';
+import { checkPoisonJobs, pushPoisonJobs } from './faults/poison-jobs.mjs';
 import { terminateBackends } from './faults/terminate-backends.mjs';
 import { createHost, netnsUnavailableReason } from './hosts.mjs';
 import { checkInvariants, throughputProfile } from './invariants.mjs';
 import { startPusher } from './pusher.mjs';
-import { DEDICATED_GROUP, deployChaosScripts, GENERIC_GROUP } from './scripts.mjs';
+import {
+  COLD_PATH,
+  DEDICATED_GROUP,
+  deployChaosScripts,
+  GENERIC_GROUP,
+  GENERIC_PATH,
+  WARM_PATH,
+} from './scripts.mjs';
 import { startTcpProxy } from './tcp-proxy.mjs';
 import { createWorkerPool } from './worker-pool.mjs';
 
@@ -179,6 +187,20 @@ export async function runChaos(cfg) {
       name: 'connection cut (no outage)',
     },
   ];
+  // Hostile jobs, pushed over the direct connection (the proxy's faults are not theirs to meet).
+  // Jobs that kill their parent process would be one more entry like this one.
+  const directQueue = new Queue(db, { settings });
+  let poisonIds = [];
+  scheduled.push({
+    at: 0.5,
+    background: true, // reported as poison jobs below
+    fire: async () => {
+      poisonIds = await pushPoisonJobs(directQueue, [GENERIC_PATH, COLD_PATH, WARM_PATH]);
+      onEvent({ fault: 'poison_jobs', jobs: poisonIds.length });
+      return Date.now();
+    },
+    name: 'poison jobs (NUL / lone surrogate in logs, results, errors)',
+  });
   let partition = null;
   if (host)
     scheduled.push({
@@ -247,6 +269,18 @@ export async function runChaos(cfg) {
     acknowledged: pusher.acknowledged,
     killedWorkers: killer.kills.map((k) => k.worker),
   });
+  const poison = await checkPoisonJobs(db);
+  if (poison.pushed !== poisonIds.length)
+    invariants.problems.push(`poison jobs: ${poison.pushed} pushed, ${poisonIds.length} acknowledged`);
+  if (poison.completed !== poison.pushed)
+    invariants.problems.push(`${poison.pushed - poison.completed} poison jobs never completed`);
+  invariants.problems.push(...poison.unexpected.map((u) => `poison: ${u}`));
+  // A frozen worker cannot stop: stopAll SIGKILLs what is still there 30 s after SIGTERM.
+  const frozenWorkers = Object.entries(exitCodes)
+    .filter(([, code]) => code === 'SIGKILL')
+    .map(([n]) => n);
+  if (frozenWorkers.length > 0)
+    invariants.problems.push(`workers frozen (did not stop on SIGTERM): ${frozenWorkers.join(', ')}`);
   if (host && partition?.finishedElsewhereMs == null)
     invariants.problems.push(`the cut-off host's jobs were not finished elsewhere`);
   if (host && exitCodes[HOST_WORKER] !== 0)
@@ -299,6 +333,8 @@ export async function runChaos(cfg) {
       proxy: { ...proxy.stats },
     },
     workerExitCodes: exitCodes,
+    poison,
+    frozenWorkers,
     monitorErrors,
     invariants,
     events,

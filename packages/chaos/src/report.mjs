@@ -31,6 +31,8 @@ export function formatReport(r) {
     `  stuck running                    ${inv.stuckRunning}`,
     `  attempts not accounted for       ${inv.attemptsUnaccounted}`,
     `  fencing violations               ${inv.fencingViolations}`,
+    `  poison jobs                      ${poisonLine(r.poison)}`,
+    `  workers frozen                   ${r.frozenWorkers.length}`,
     'pushes during faults',
     `  failed pushes                    ${r.pushes.errors} (retried ${r.pushes.retried}, committed despite the error ${r.pushes.committedDespiteError}; none dropped)`,
     ...r.pushes.errorMessages.slice(0, 5).map((m) => `    ${m.slice(0, 110)}`),
@@ -52,5 +54,12 @@ function hostLine(h) {
   return (
     `  host cut off (link down)         ${h.heldJobs} jobs it held finished elsewhere in ${ms(h.finishedElsewhereMs)}; ` +
     `back, it did ${h.jobsDoneAfter} more and exited ${h.exitCode}`
+  );
+}
+
+function poisonLine(p) {
+  return (
+    `${p.pushed} (NUL / lone surrogate in logs, results, errors): ${p.asExpected} ended as the rule says, ` +
+    `${p.sanitizedLogs} logs stored with U+FFFD${p.unexpected.length ? `, ${p.unexpected.length} kinds unexpected` : ''}`
   );
 }

@@ -1,4 +1,6 @@
 // The scripts and worker groups every chaos run deploys.
+import { POISON_SOURCE } from './faults/poison-jobs.mjs';
+
 export const GENERIC_PATH = 'f/chaos/generic';
 export const WARM_PATH = 'f/chaos/warm';
 export const COLD_PATH = 'f/chaos/cold';
@@ -6,7 +8,10 @@ export const GENERIC_GROUP = 'chaos-generic';
 export const DEDICATED_GROUP = 'chaos-dedicated';
 export const GENERIC_TAG = 'chaos';
 
-const SLEEP_MAIN = `export async function main(args) {
+// args.poison: a poison job (faults/poison-jobs.mjs)
+const SLEEP_MAIN = `${POISON_SOURCE}
+export async function main(args) {
+  if (args.poison) return poison(args.poison);
   if (args.ms > 0) await new Promise((r) => setTimeout(r, args.ms));
   return { i: args.i };
 }`;

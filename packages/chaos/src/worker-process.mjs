@@ -4,6 +4,7 @@ import { openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
 import { startWorker } from '@millrace/worker';
+import { poisonHandler } from './faults/poison-jobs.mjs';
 import { GENERIC_PATH } from './scripts.mjs';
 
 const name = process.env.MILLRACE_WORKER_NAME;
@@ -29,7 +30,8 @@ const worker = await startWorker({
   handleSignals: true,
   // The generic group's chaos jobs run in-host (no process per job) so 100,000 fit in minutes.
   handlers: {
-    [GENERIC_PATH]: async (args) => {
+    [GENERIC_PATH]: async (args, ctx) => {
+      if (args.poison) return poisonHandler(args.poison, ctx);
       if (args.ms > 0) await new Promise((r) => setTimeout(r, args.ms));
       return { i: args.i, worker: name };
     },

@@ -11,7 +11,7 @@ import { HEARTBEAT } from './sql/heartbeat';
 import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
 import { PUSH_JOBS } from './sql/push-jobs';
 import { COUNTS, GET_JOB, JOB_ATTEMPTS, LIST_JOBS, THROUGHPUT } from './sql/read-jobs';
-import { REAP_ZOMBIES } from './sql/reap-zombies';
+import { ABANDON_JOBS, REAP_ZOMBIES } from './sql/reap-zombies';
 import {
   LIST_WORKERS,
   REGISTER_WORKER,
@@ -20,6 +20,7 @@ import {
   STOP_WORKER,
   UPDATE_WORKER_TAGS,
 } from './sql/workers';
+import { storableText } from './storable';
 import {
   type ClaimedJob,
   type CompleteReport,
@@ -169,8 +170,9 @@ export class Queue {
   /** Ends many claimed jobs in one statement; failures with attempts left are retried with backoff. */
   async complete(completions: Completion[]): Promise<CompleteReport> {
     if (completions.length === 0) return { completed: [], retried: [], stale: [] };
+    const { columns, notStorable } = completionColumns(completions);
     const { rows } = await this.db.query<{ retried: string[]; removed: string[] | null }>(COMPLETE_JOBS, [
-      ...completionColumns(completions),
+      ...columns,
       this.retryBaseMs,
       this.retryMaxMs,
     ]);
@@ -178,6 +180,7 @@ export class Queue {
     const retried = new Set(rows[0].retried);
     const removed = rows[0].removed && new Set(rows[0].removed);
     const report: CompleteReport = { completed: [], retried: [], stale: [] };
+    if (notStorable.length > 0) report.notStorable = notStorable;
     for (const c of completions) {
       if (retried.has(c.id)) report.retried.push(c.id);
       else if (removed === null || removed.has(c.id)) report.completed.push(c.id);
@@ -234,6 +237,25 @@ export class Queue {
   }
 
   /**
+   * Gives back running jobs their worker interrupted (a stop past its timeout) at once, as the
+   * reaper would once their pings went stale: a lost attempt is recorded (`error.reason` =
+   * `worker_stopped`) and the job re-queued at its place in line, or failed when it has used up
+   * its lost attempts; a job whose cancel was requested ends canceled. Returns the ids it touched.
+   */
+  async abandon(
+    jobs: { id: string; token: string }[],
+    message = 'its worker stopped before it ended',
+  ): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const { rows } = await this.db.query<{ id: string }>(ABANDON_JOBS, [
+      JSON.stringify(jobs),
+      this.maxLostAttempts,
+      storableText(message),
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Re-queues running jobs claimed by `worker` that it does not hold — claims whose reply was lost
    * with a dropped connection — without counting the attempt.
    */
@@ -242,10 +264,19 @@ export class Queue {
     return rows.map((r) => r.id);
   }
 
-  /** Stores log chunks (any jobs, any attempts) in one statement; re-sent chunks are ignored. */
+  /**
+   * Stores log chunks (any jobs, any attempts) in one statement; re-sent chunks are ignored.
+   * NUL and unpaired surrogates, which PostgreSQL text cannot hold, are stored as U+FFFD.
+   */
   async appendLogs(chunks: LogChunk[]): Promise<void> {
     if (chunks.length === 0) return;
-    await this.db.query(APPEND_LOGS, [JSON.stringify(chunks)]);
+    const rows = chunks.map((c) => ({
+      id: c.id,
+      attempt: c.attempt,
+      seq: c.seq,
+      text: storableText(c.text),
+    }));
+    await this.db.query(APPEND_LOGS, [JSON.stringify(rows)]);
   }
 
   async registerWorker(w: WorkerRegistration): Promise<void> {

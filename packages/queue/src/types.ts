@@ -81,6 +81,8 @@ export interface CompleteReport {
   retried: string[];
   /** the claim token no longer matched (the job was reaped and maybe re-claimed): nothing changed */
   stale: string[];
+  /** successes whose result PostgreSQL cannot store, written as failures (`result_not_storable`); absent when none */
+  notStorable?: string[];
 }
 
 export interface HeartbeatReport {

@@ -35,7 +35,17 @@ export interface JobError {
   name?: string;
   stack?: string;
   /** why it failed, when the script did not simply throw */
-  reason?: 'thrown' | 'timeout' | 'crash' | 'no_result' | 'result_too_large' | 'runtime_lost';
+  reason?:
+    | 'thrown'
+    | 'timeout'
+    | 'crash'
+    | 'no_result'
+    | 'result_too_large'
+    | 'runtime_lost'
+    // set by the queue or the worker when the outcome is written, never by an executor:
+    | 'result_not_storable'
+    | 'completion_refused'
+    | 'worker_stopped';
 }
 
 export type JobOutcome =

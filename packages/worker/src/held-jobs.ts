@@ -6,7 +6,18 @@ export interface HeldJob {
   abort: AbortController;
   /** reaped from under us: its result would be refused, so it is not reported */
   lost: boolean;
+  /** handed to the executor */
   started: boolean;
+  /** handed beyond the free slots: the executor holds it and starts it when a slot frees */
+  ahead: boolean;
+  /** known to have begun: handed to a free slot, or the executor said it started (onStart) */
+  begun: boolean;
+  /** its run is over (the executor gave an outcome) */
+  ended: boolean;
+  /** aborted by a stopping worker: unless it succeeded, it is given back to the queue, not completed */
+  givenBack: boolean;
+  /** its cancel was requested: it ends canceled, whatever else happens */
+  cancelRequested: boolean;
   logSeq: number;
   logBytes: number;
   logCapped: boolean;
@@ -59,6 +70,11 @@ export class HeldJobs {
       abort: new AbortController(),
       lost: false,
       started: false,
+      ahead: false,
+      begun: false,
+      ended: false,
+      givenBack: false,
+      cancelRequested: false,
       logSeq: 0,
       logBytes: 0,
       logCapped: false,
@@ -87,6 +103,8 @@ export class HeldJobs {
         return undefined;
       this.waiting.shift();
       held.started = true;
+      held.ahead = this.running >= slots;
+      held.begun = !held.ahead;
       this.running++;
       return held;
     }
@@ -120,6 +138,11 @@ export class HeldJobs {
 
   get waitingCount(): number {
     return this.waiting.length;
+  }
+
+  /** Jobs handed to the executor whose run is not over, in the order they were claimed. */
+  inExecutor(): HeldJob[] {
+    return [...this.byId.values()].filter((h) => h.started && !h.ended);
   }
 
   /** Gives back every job still waiting (the worker is stopping or changing executor). */

@@ -6,9 +6,9 @@ export {
   createColdExecutor,
   InvalidColdExecutorOptionsError,
 } from './cold/index';
-export { Completer, type CompleterOptions } from './completer';
+export { Completer, type CompleterOptions, type CompleterStatus } from './completer';
 export { DedicatedExecutor, type DedicatedExecutorOptions, HandlerExecutor } from './dedicated-executor';
-export { WorkerConfigError } from './errors';
+export { RowRefusedError, WorkerConfigError, WriteFailingError } from './errors';
 export type { ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
 export { GenericExecutor, type GenericExecutorOptions } from './generic-executor';
 export {
@@ -17,3 +17,4 @@ export {
   startDedicatedWorker,
   startWorker,
 } from './start-worker';
+export type { StopReport, WorkerLoopStatus as WorkerStatus } from './worker-loop';

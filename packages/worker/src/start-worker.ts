@@ -10,7 +10,7 @@ import { GenericExecutor } from './generic-executor';
 import { runInitScript } from './init-script';
 import { RoutingExecutor } from './routing-executor';
 import { ScriptCodeCache } from './script-code';
-import { WorkerLoop, type WorkerLoopOptions } from './worker-loop';
+import { type StopReport, WorkerLoop, type WorkerLoopOptions, type WorkerLoopStatus } from './worker-loop';
 
 export interface StartWorkerOptions {
   db: Db;
@@ -27,9 +27,13 @@ export interface StartWorkerOptions {
   runtime?: 'thread' | 'process';
   /** generic groups: pre-started processes per slot (0 = spawn per job) */
   spares?: number;
-  /** stop on SIGTERM/SIGINT (a second signal abandons in-flight jobs); for CLIs, off by default */
+  /**
+   * The worker owns the process (for CLIs; off by default): SIGTERM/SIGINT stop it, a second signal
+   * gives in-flight jobs up at once (aborted and handed back to the queue), and once stopped the
+   * process exits — 0 when every job it held was finished or handed back, 1 otherwise.
+   */
   handleSignals?: boolean;
-  /** how long stop() lets in-flight jobs finish (default 30 s) */
+  /** how long stop() lets in-flight jobs finish before aborting and handing them back (default 30 s) */
   stopTimeoutMs?: number;
   pollMs?: number;
   heartbeat?: WorkerLoopOptions['heartbeat'];
@@ -41,9 +45,16 @@ export interface RunningWorker {
   name: string;
   /** jobs this worker has finished */
   readonly jobsDone: number;
+  /** whether it claims, how its writes go (a worker that cannot write claims nothing) */
+  readonly status: WorkerLoopStatus;
   /** resolves once the worker has stopped, by stop() or by a signal */
-  readonly stopped: Promise<void>;
-  stop(options?: { timeoutMs?: number }): Promise<void>;
+  readonly stopped: Promise<StopReport>;
+  /**
+   * Stops claiming, hands back jobs that never started, lets in-flight jobs finish for `timeoutMs`
+   * (default `stopTimeoutMs`), then aborts the rest and hands them back as lost attempts. Called
+   * again with a shorter timeout, it shortens the wait (`{ timeoutMs: 0 }`: give up in-flight jobs now).
+   */
+  stop(options?: { timeoutMs?: number }): Promise<StopReport>;
 }
 
 interface Mode {
@@ -171,35 +182,41 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     applying = applying.then(apply, apply);
   });
 
-  let stopping: Promise<void> | null = null;
-  let markStopped: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
+  let stopping: Promise<StopReport> | null = null;
+  let markStopped: (report: StopReport) => void = () => {};
+  const stopped = new Promise<StopReport>((resolve) => {
     markStopped = resolve;
   });
   const stop = (stopOptions: { timeoutMs?: number } = {}) => {
+    // the deadline counts from this call, though a config change being applied is awaited first
+    const deadline = Date.now() + (stopOptions.timeoutMs ?? options.stopTimeoutMs ?? 30_000);
+    loop.hurry(deadline);
     stopping ??= (async () => {
-      removeSignals();
       await unwatch();
       await applying.catch(() => {});
-      await loop.stop({ timeoutMs: stopOptions.timeoutMs ?? options.stopTimeoutMs ?? 30_000 });
+      const report = await loop.stop({ deadline });
       await queue.stopWorker(name, loop.done).catch(onError);
-      markStopped();
+      markStopped(report);
+      return report;
     })();
     return stopping;
   };
 
-  let signals = 0;
-  const onSignal = () => {
-    signals++;
-    // the second signal abandons in-flight jobs: they are re-queued when their heartbeat goes stale
-    if (signals === 1) void stop();
-    else void loop.stop({ timeoutMs: 0 });
-  };
-  const removeSignals = () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  };
   if (options.handleSignals) {
+    let signals = 0;
+    const onSignal = () => {
+      signals++;
+      // the second signal gives in-flight jobs up at once: aborted and handed back to the queue
+      void stop(signals === 1 ? {} : { timeoutMs: 0 }).then(exitAfterStop, exitAfterStop);
+    };
+    const exitAfterStop = (report: StopReport | unknown) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      const r = report as Partial<StopReport>;
+      process.exitCode = r.unwritten === 0 && r.completionsDropped === 0 ? 0 : 1;
+      // The host may close its own handles (the db) and exit by itself; if it does not, exit anyway.
+      setTimeout(() => process.exit(), 1_000).unref();
+    };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
@@ -208,6 +225,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     name,
     get jobsDone() {
       return loop.done;
+    },
+    get status() {
+      return loop.status;
     },
     stopped,
     stop,

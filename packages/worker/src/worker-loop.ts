@@ -1,7 +1,8 @@
 import type { Db } from '@millrace/db';
 import type { ClaimedJob, Completion, HeartbeatReport, Queue } from '@millrace/queue';
-import { Completer, type CompleterOptions } from './completer';
+import { Completer, type CompleterOptions, type CompleterStatus } from './completer';
 import type { Executor, JobOutcome } from './executor';
+import { GiveBack, type GiveBackCounts } from './give-back';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { type HeldJob, HeldJobs } from './held-jobs';
 import { Producer } from './producer';
@@ -21,6 +22,23 @@ export interface WorkerLoopOptions {
   onError?: (err: unknown) => void;
 }
 
+/** What a stop did with the jobs the worker held. */
+export interface StopReport extends GiveBackCounts {
+  /** the stop's timeout passed with jobs still running: they were aborted and given back */
+  timedOut: boolean;
+  /** finished jobs whose outcome could not be written (database unreachable): the reaper re-runs them */
+  completionsDropped: number;
+}
+
+export interface WorkerLoopStatus {
+  state: 'running' | 'stopping' | 'stopped';
+  /** false while stopping, or while writes fail */
+  claiming: boolean;
+  /** jobs claimed and not yet written as finished */
+  held: number;
+  writes: CompleterStatus;
+}
+
 /**
  * The loop every worker runs: the Producer claims, the Executor runs, the Completer writes back,
  * the Heartbeat keeps claims alive. The executor can be swapped while running (a group turned
@@ -37,6 +55,13 @@ export class WorkerLoop {
   private jobsDone = 0;
   private idleWaiters: (() => void)[] = [];
   private producerWakeQueued = false;
+  private readonly giveBack: GiveBack;
+  private state: WorkerLoopStatus['state'] = 'running';
+  private stopping: Promise<StopReport> | null = null;
+  /** when a stop gives up waiting for in-flight jobs (epoch ms) */
+  private deadline = Number.POSITIVE_INFINITY;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private onDeadline: () => void = () => {};
 
   constructor(private readonly o: WorkerLoopOptions) {
     this.concurrency = o.concurrency;
@@ -45,13 +70,25 @@ export class WorkerLoop {
       ...o.completer,
       onFlushed: (ids) => this.onFlushed(ids),
       onError: o.onError,
+      // claiming resumes once a write succeeds again
+      onFailing: (failing) => failing || this.producer.wake(),
+    });
+    this.giveBack = new GiveBack({
+      queue: o.queue,
+      message: () => `worker ${o.name} stopped before the job ended (its stop timed out)`,
+      onDone: (jobs) => {
+        for (const h of jobs) this.held.release(h.job.id);
+        this.notifyIfIdle();
+      },
+      onError: o.onError,
     });
     this.producer = new Producer({
       queue: o.queue,
       db: o.db,
       worker: o.name,
       pollMs: o.pollMs,
-      freeSlots: () => (this.executor ? this.held.freeSlots() : 0),
+      // a worker whose results cannot be written takes no more work
+      freeSlots: () => (this.executor && !this.completer.failing ? this.held.freeSlots() : 0),
       onJobs: (jobs) => this.accept(jobs),
       onError: o.onError,
       releaseOrphans: async () => {
@@ -72,6 +109,16 @@ export class WorkerLoop {
 
   get done(): number {
     return this.jobsDone;
+  }
+
+  get status(): WorkerLoopStatus {
+    const writes = this.completer.status;
+    return {
+      state: this.state,
+      claiming: this.state === 'running' && !writes.failing,
+      held: this.held.size,
+      writes,
+    };
   }
 
   async start(executor: Executor, tags: string[], env: Record<string, string>): Promise<void> {
@@ -106,23 +153,76 @@ export class WorkerLoop {
     this.producer.setTags(tags);
   }
 
-  /** Finishes in-flight jobs (or, past `timeoutMs`, abandons them to be reaped), then stops. */
-  async stop({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+  /**
+   * Stops claiming, hands back at once the jobs that never started (prefetched, or handed ahead
+   * into a runtime), and lets in-flight jobs finish until `deadline` (epoch ms). Past it, every
+   * in-flight job's signal is aborted, the executor closed with force, and whatever did not succeed
+   * is abandoned: back in the queue as a lost attempt, nothing left for the reaper. Calling it
+   * again with an earlier deadline (a second signal) moves the deadline.
+   */
+  stop({ deadline }: { deadline: number }): Promise<StopReport> {
+    this.hurry(deadline);
+    this.stopping ??= this.runStop();
+    return this.stopping;
+  }
+
+  /** Moves the stop's deadline earlier (also before stop() is called). */
+  hurry(deadline: number): void {
+    if (deadline >= this.deadline) return;
+    this.deadline = deadline;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), Math.max(0, deadline - Date.now()));
+    if (this.state === 'stopping') void this.completer.drain(deadline); // a write retrying now gives up sooner
+  }
+
+  private async runStop(): Promise<StopReport> {
+    this.state = 'stopping';
     this.producer.setTags([]);
     await this.producer.stop();
     await this.releaseWaiting();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      this.whenIdle().then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    await this.executor?.close({ force: timedOut });
-    if (!timedOut) await this.completer.drain();
-    this.completer.close();
+    // a job handed ahead has not begun: the runtime drops it when its signal aborts
+    for (const held of this.held.inExecutor()) if (!held.begun) this.abortForStop(held);
+    const timedOut = !(await this.idleOrDeadline());
+    if (timedOut) await this.interruptInFlight();
+    else await this.executor?.close();
+    await this.giveBack.settled();
+    // past the deadline a failed write is not retried: what is left is dropped and reaped later
+    await this.completer.drain(this.deadline);
+    const completionsDropped = this.completer.close();
     await this.heartbeat.stop();
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.state = 'stopped';
+    return { ...this.giveBack.counts, timedOut, completionsDropped };
+  }
+
+  /** true once every held job is written, false when the deadline comes first */
+  private idleOrDeadline(): Promise<boolean> {
+    if (this.held.size === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      this.idleWaiters.push(() => resolve(true));
+      this.onDeadline = () => resolve(false);
+      if (Date.now() >= this.deadline) resolve(false);
+    });
+  }
+
+  private async interruptInFlight(): Promise<void> {
+    const inFlight = this.held.inExecutor();
+    for (const held of inFlight) this.abortForStop(held);
+    await this.executor?.close({ force: true });
+    // the outcomes of the runs the close just ended arrive on this turn
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const held of inFlight) {
+      if (held.ended) continue;
+      // still running (a handler that ignores its signal): it is given back now, its late outcome ignored
+      held.lost = true;
+      this.giveBack.add(held, 'abandon');
+    }
+  }
+
+  private abortForStop(held: HeldJob): void {
+    if (held.cancelRequested) return; // it ends canceled
+    held.givenBack = true;
+    held.abort.abort();
   }
 
   private accept(jobs: ClaimedJob[]): void {
@@ -163,6 +263,7 @@ export class WorkerLoop {
         // a job handed ahead starts later, when the executor has a slot for it
         onStart: (at) => {
           startedAt = at;
+          held.begun = true;
         },
         signal: held.abort.signal,
         env: this.env,
@@ -178,6 +279,7 @@ export class WorkerLoop {
         retryable: false,
       };
     }
+    held.ended = true;
     const durationMs = Date.now() - startedAt;
     this.held.finished(durationMs);
     this.pump();
@@ -185,6 +287,10 @@ export class WorkerLoop {
     if (held.lost) {
       this.held.release(job.id);
       this.notifyIfIdle();
+      return;
+    }
+    if (held.givenBack && !held.cancelRequested && outcome.status !== 'success') {
+      this.giveBack.add(held, held.begun ? 'abandon' : 'release');
       return;
     }
     const completion = toCompletion(held, outcome, startedAt, durationMs);
@@ -228,6 +334,7 @@ export class WorkerLoop {
     for (const id of report.canceled) {
       const held = this.held.byId.get(id);
       if (!held) continue;
+      held.cancelRequested = true;
       if (this.held.dropWaiting(id)) {
         void this.completer.add({ id, token: held.job.token, status: 'canceled', error: canceledError() });
       } else held.abort.abort();
@@ -242,15 +349,10 @@ export class WorkerLoop {
     this.notifyIfIdle();
   }
 
+  /** Gives the jobs still waiting for a slot back to the queue (they stay claimed if that fails: reaped later). */
   private async releaseWaiting(): Promise<void> {
-    const waiting = this.held.takeWaiting();
-    if (waiting.length === 0) return;
-    try {
-      await this.o.queue.release(waiting.map((h) => ({ id: h.job.id, token: h.job.token })));
-    } catch (err) {
-      this.o.onError?.(err); // they stay claimed and are reaped later: not lost
-    }
-    for (const h of waiting) this.held.release(h.job.id);
+    for (const held of this.held.takeWaiting()) this.giveBack.add(held, 'release');
+    await this.giveBack.settled();
   }
 
   private whenIdle(): Promise<void> {

@@ -6,8 +6,7 @@
  * scheduled_for, so it goes back to its place at the head of the line, not behind the backlog
  * pushed while it ran. Locking: FOR UPDATE SKIP LOCKED, so several reapers can run at once.
  */
-export const REAP_ZOMBIES = `
-WITH stale AS MATERIALIZED (
+export const REAP_ZOMBIES = lostAttempts(`
   SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
          (NOT q.cancel_requested
           AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
@@ -17,7 +16,29 @@ WITH stale AS MATERIALIZED (
                              date_trunc('second', now() - q.last_ping))) AS error
   FROM millrace.job_queue q
   WHERE q.running AND q.last_ping < now() - make_interval(secs => $1::float8 / 1000)
-  FOR UPDATE OF q SKIP LOCKED
+  FOR UPDATE OF q SKIP LOCKED`);
+
+/**
+ * The same for jobs their own worker gives up (a stop past its timeout: `queue.abandon`), at once
+ * rather than after their pings go stale. $1 json [{ id, token }] (only rows whose claim token
+ * still matches), $2 as above, $3 the message. Waits for row locks: nobody else holds these rows
+ * for long (pings and reapers skip locked rows, and this worker no longer completes them).
+ */
+export const ABANDON_JOBS = lostAttempts(`
+  SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
+         (NOT q.cancel_requested
+          AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
+         jsonb_build_object('name', 'WorkerStoppedError', 'reason', 'worker_stopped', 'message', $3::text) AS error
+  FROM millrace.job_queue q
+  JOIN json_to_recordset($1::json) AS t(id bigint, token bigint) ON q.id = t.id AND q.claim_token = t.token
+  WHERE q.running AND q.id = ANY (ARRAY(SELECT (e ->> 'id')::bigint FROM json_array_elements($1::json) e))
+  ORDER BY q.id
+  FOR UPDATE OF q`);
+
+/** Re-queues (or ends) the `stale` rows selected by `selectStale`, recording each lost attempt. */
+function lostAttempts(selectStale: string): string {
+  return `
+WITH stale AS MATERIALIZED (${selectStale}
 ),
 requeued AS (
   UPDATE millrace.job_queue q
@@ -43,3 +64,4 @@ SELECT s.id::text AS id, s.requeue, s.worker,
        (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
        (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2
 FROM stale s`;
+}

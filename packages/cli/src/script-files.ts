@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import type { ScriptLanguage, Settings } from '@millrace/settings';
+import type { DeployLanguage, Settings } from '@millrace/settings';
 import { CliError } from './errors';
 
-const LANGUAGES: Record<string, ScriptLanguage> = {
+const LANGUAGES: Record<string, DeployLanguage> = {
   '.ts': 'typescript',
   '.mts': 'typescript',
   '.js': 'javascript',
@@ -11,7 +11,7 @@ const LANGUAGES: Record<string, ScriptLanguage> = {
   '.py': 'python',
 };
 
-export function languageOf(file: string): ScriptLanguage {
+export function languageOf(file: string): DeployLanguage {
   const language = LANGUAGES[extname(file)];
   if (!language) {
     throw new CliError(
@@ -46,7 +46,7 @@ export async function deployFile(
   settings: Settings,
   path: string,
   file: string,
-  language?: ScriptLanguage,
+  language?: DeployLanguage,
 ): Promise<string> {
   let content: string;
   try {

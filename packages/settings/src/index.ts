@@ -12,6 +12,7 @@ export { SETTINGS_CHANNEL } from './sql';
 export { DEDICATED_PREFIX, DEFAULT_TAG, dedicatedTag, resolveTag } from './tag';
 export type {
   DeployInput,
+  DeployLanguage,
   DeployResult,
   JobDefaults,
   Script,

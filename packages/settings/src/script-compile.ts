@@ -1,6 +1,6 @@
 import { type BuildResult, build, type Message } from 'esbuild';
 import { InvalidScriptError } from './errors';
-import type { ScriptLanguage } from './types';
+import type { DeployLanguage } from './types';
 
 /**
  * Turns deployed content into what workers run, once, at deploy: workers never transpile.
@@ -9,7 +9,7 @@ import type { ScriptLanguage } from './types';
  */
 export async function compileScript(
   path: string,
-  language: ScriptLanguage,
+  language: DeployLanguage,
   content: string,
 ): Promise<string> {
   if (language === 'python') {

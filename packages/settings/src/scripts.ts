@@ -14,6 +14,7 @@ import { compileScript } from './script-compile';
 import * as sql from './sql';
 import { resolveTag } from './tag';
 import type {
+  DeployLanguage,
   DeployResult,
   JobDefaults,
   Script,
@@ -32,7 +33,7 @@ export function scriptHash(language: ScriptLanguage, content: string): string {
 
 export async function deployScript(
   db: Db,
-  input: { path: string; content: string; language: ScriptLanguage },
+  input: { path: string; content: string; language: DeployLanguage },
   maxScriptBytes: number,
 ): Promise<DeployResult> {
   const { path, content, language } = input;
@@ -40,19 +41,57 @@ export async function deployScript(
   if (size > maxScriptBytes) {
     throw new InvalidScriptError(`script ${path} is ${size} bytes, over the limit of ${maxScriptBytes}`);
   }
-  const hash = scriptHash(language, content);
   // Compile before taking the lock: esbuild can take milliseconds and the lock blocks other deploys.
   const code = await compileScript(path, language, content);
+  return writeVersion(db, { path, language, content, code }, 'always');
+}
+
+/** What a `handler` version holds: a note for whoever opens it in the UI, and no code. */
+const HANDLER_NOTE =
+  '// An in-host handler: the function a host gave startDedicatedWorker({ handlers }).\n' +
+  '// Only a worker holding it runs its jobs; deploy code here to make it a script any worker runs.\n';
+
+/**
+ * Makes in-host handler paths pushable without a placeholder deploy: a path with no script gets a
+ * `handler` version 1 (its settings — tag, timeout, attempts — apply as to any script); a path
+ * already deployed keeps its versions. Returns the paths it created.
+ */
+export async function registerHandlers(db: Db, paths: readonly string[]): Promise<string[]> {
+  const created: string[] = [];
+  for (const path of paths) {
+    const written = await writeVersion(
+      db,
+      { path, language: 'handler', content: HANDLER_NOTE, code: '' },
+      'if-absent',
+    );
+    if (written.created) created.push(path);
+  }
+  return created;
+}
+
+/**
+ * Writes a new version unless the latest has the same hash (`always`), or unless the path has any
+ * version (`if-absent`). Two statements make the per-path lock: the placeholder row, then FOR UPDATE.
+ */
+async function writeVersion(
+  db: Db,
+  v: { path: string; language: ScriptLanguage; content: string; code: string },
+  when: 'always' | 'if-absent',
+): Promise<DeployResult> {
+  const hash = scriptHash(v.language, v.content);
   return db.transaction(async (tx) => {
-    await tx.query(sql.INSERT_SCRIPT_PLACEHOLDER, [path]);
-    const { rows } = await tx.query<{ latest_version: number; latest_hash: string }>(sql.LOCK_SCRIPT, [path]);
+    await tx.query(sql.INSERT_SCRIPT_PLACEHOLDER, [v.path]);
+    const { rows } = await tx.query<{ latest_version: number; latest_hash: string }>(sql.LOCK_SCRIPT, [
+      v.path,
+    ]);
     const latest = Number(rows[0].latest_version);
-    if (latest > 0 && rows[0].latest_hash === hash) return { path, hash, version: latest, created: false };
+    const keep = latest > 0 && (when === 'if-absent' || rows[0].latest_hash === hash);
+    if (keep) return { path: v.path, hash: rows[0].latest_hash, version: latest, created: false };
     const version = latest + 1;
-    await tx.query(sql.INSERT_SCRIPT_VERSION, [path, version, hash, language, content, code]);
-    await tx.query(sql.SET_LATEST_VERSION, [path, version, hash]);
-    await notifyChange(tx, { kind: 'script', name: path });
-    return { path, hash, version, created: true };
+    await tx.query(sql.INSERT_SCRIPT_VERSION, [v.path, version, hash, v.language, v.content, v.code]);
+    await tx.query(sql.SET_LATEST_VERSION, [v.path, version, hash]);
+    await notifyChange(tx, { kind: 'script', name: v.path });
+    return { path: v.path, hash, version, created: true };
   });
 }
 

@@ -46,6 +46,14 @@ export class Settings {
     return scripts.deployScript(this.#db, parseDeployInput(input), this.#maxScriptBytes);
   }
 
+  /**
+   * Registers in-host handler paths (startDedicatedWorker does it for its `handlers`): a path with
+   * no script becomes pushable, as a `handler` script; deployed paths are left as they are.
+   */
+  async registerHandlers(paths: readonly string[]): Promise<string[]> {
+    return scripts.registerHandlers(this.#db, paths.map(validateScriptPath));
+  }
+
   async getScript(path: string, options: { version?: number } = {}): Promise<Script> {
     return scripts.getScript(this.#db, validateScriptPath(path), options.version);
   }

@@ -1,12 +1,19 @@
 /** Public shapes of @millrace/settings. Dates are `Date`; absent optional values are `null`. */
 
-export type ScriptLanguage = 'typescript' | 'javascript' | 'python';
+/**
+ * What a version is written in. `handler`: an in-host function registered by a worker
+ * (`startDedicatedWorker({ handlers })`); it has no code, only the worker that holds it runs it.
+ */
+export type ScriptLanguage = 'typescript' | 'javascript' | 'python' | 'handler';
+
+/** The languages a deploy accepts: `handler` versions come from registering a handler, not a deploy. */
+export type DeployLanguage = Exclude<ScriptLanguage, 'handler'>;
 
 export interface DeployInput {
   path: string;
   content: string;
   /** default 'typescript' */
-  language?: ScriptLanguage;
+  language?: DeployLanguage;
 }
 
 export interface DeployResult {

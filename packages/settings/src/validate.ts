@@ -12,7 +12,7 @@ import {
   workerGroupInputSchema,
   workerGroupNameSchema,
 } from './schemas';
-import type { ScriptLanguage, ScriptSettingsPatch, WorkerGroupInput } from './types';
+import type { DeployLanguage, ScriptSettingsPatch, WorkerGroupInput } from './types';
 
 /** The boundary: every public call parses its input here, once, into typed errors. */
 
@@ -26,7 +26,7 @@ export function validateScriptPath(path: unknown): string {
 export function parseDeployInput(input: unknown): {
   path: string;
   content: string;
-  language: ScriptLanguage;
+  language: DeployLanguage;
 } {
   const parsed = deployInputSchema.safeParse(input);
   if (!parsed.success)

@@ -9,7 +9,8 @@ export interface ExecutableJob {
   path: string;
   /** content hash of the script version this job runs */
   hash: string;
-  language: 'typescript' | 'javascript' | 'python';
+  /** `handler`: an in-host handler's path, with no code — only a worker holding the handler runs it */
+  language: 'typescript' | 'javascript' | 'python' | 'handler';
   /** runnable code of that version: ESM JavaScript (TypeScript already transpiled at deploy) or Python source */
   code: string;
   args: Record<string, unknown>;
@@ -42,6 +43,7 @@ export interface JobError {
     | 'no_result'
     | 'result_too_large'
     | 'runtime_lost'
+    | 'no_handler'
     // set by the queue or the worker when the outcome is written, never by an executor:
     | 'result_not_storable'
     | 'completion_refused'

@@ -10,6 +10,7 @@ export class RoutingExecutor implements Executor {
 
   run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
     if (this.handlers?.handles(job.path)) return this.handlers.run(job, ctx);
+    if (job.language === 'handler') return Promise.resolve(noHandler(job.path));
     return this.inner.run(job, ctx);
   }
 
@@ -22,4 +23,22 @@ export class RoutingExecutor implements Executor {
   async close(opts?: { force?: boolean }): Promise<void> {
     await Promise.all([this.inner.close(opts), this.handlers?.close(opts)]);
   }
+}
+
+/**
+ * A job of a path registered as an in-host handler reached a worker that does not hold it (its tag
+ * is served by other workers too). Not retried here: the fix is routing, which the message names.
+ */
+function noHandler(path: string): JobOutcome {
+  return {
+    status: 'failure',
+    retryable: false,
+    error: {
+      name: 'NoHandlerError',
+      reason: 'no_handler',
+      message:
+        `${path} is an in-host handler and this worker holds none for it: give its jobs a tag ` +
+        '(script settings) that only the workers started with that handler serve',
+    },
+  };
 }

@@ -1,8 +1,9 @@
 import type { Settings } from '@millrace/settings';
+import type { ExecutableJob } from './executor';
 
 export interface ScriptCode {
   code: string;
-  language: 'typescript' | 'javascript' | 'python';
+  language: ExecutableJob['language'];
 }
 
 /** Script versions are immutable, so their code is fetched once per hash and kept. */

@@ -107,7 +107,9 @@ async function openExecutor(
   });
   if (!handlers?.handles(mode.dedicatedScript)) {
     try {
-      await dedicated.warm(await settings.getScript(mode.dedicatedScript));
+      const script = await settings.getScript(mode.dedicatedScript);
+      // a handler path this worker does not hold has nothing to load: its jobs fail with no_handler
+      if (script.language !== 'handler') await dedicated.warm(script);
     } catch (err) {
       onError(err);
     }
@@ -125,6 +127,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const queue = options.queue ?? new Queue(options.db, { settings });
   const onError = options.onError ?? ((err: unknown) => console.error('[millrace worker]', err));
   let group = await settings.getWorkerGroup(options.group);
+  // a handler path needs no deploy: registering makes it pushable, with settings like any script
+  if (options.handlers) await settings.registerHandlers(Object.keys(options.handlers));
   const name =
     options.name ?? `${group.name}-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
   let mode = modeOf(group, options);

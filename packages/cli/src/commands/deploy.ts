@@ -1,4 +1,4 @@
-import { type ScriptLanguage, Settings } from '@millrace/settings';
+import { type DeployLanguage, Settings } from '@millrace/settings';
 import { type DbFlags, openCommandDb } from '../database';
 import { CliError } from '../errors';
 import type { Io } from '../io';
@@ -6,7 +6,7 @@ import { deployFile, scriptFilesIn } from '../script-files';
 
 export interface DeployFlags extends DbFlags {
   dir?: string;
-  language?: ScriptLanguage;
+  language?: DeployLanguage;
 }
 
 /** `millrace deploy PATH FILE` or `millrace deploy --dir DIR`: a new version per changed file. */

@@ -4,8 +4,13 @@ import { type ChunkPosition, comparePositions, streamSeq } from './log-seq';
 
 const FINISHED = new Set(['success', 'failure', 'canceled']);
 const PING_MS = 15_000;
-/** chunks per database read: what one read can add to memory, whoever is reading */
-const PAGE = 200;
+/**
+ * What one database read may bring into memory, whoever is reading: at most MAX_PAGE chunks and,
+ * judging by the chunks read so far, about PAGE_BYTES of text (a job's chunks may be 64 KiB each).
+ */
+const MAX_PAGE = 200;
+const FIRST_PAGE = 32;
+const PAGE_BYTES = 256 * 1024;
 
 /** One SSE client of a job's logs. */
 export class LogSubscriber {
@@ -51,6 +56,8 @@ export class JobLogFeed {
   private polling = false;
   private readonly ping: NodeJS.Timeout;
   private closed = false;
+  /** chunks per read, from the job's average chunk size */
+  private page = FIRST_PAGE;
 
   constructor(
     private readonly queue: Queue,
@@ -119,13 +126,14 @@ export class JobLogFeed {
       sub.queued = false;
       while (!sub.closed && !sub.paused && !sub.live) {
         if (comparePositions(sub.pos, this.pos) >= 0) return this.join(sub);
-        const chunks = await this.queue.logChunks(this.id, { after: sub.pos, limit: PAGE });
+        const limit = this.page;
+        const chunks = await this.read(sub.pos, limit);
         if (sub.closed) return;
         this.write(sub, chunks);
         // what this read found beyond the feed's position is new for the live clients too
         this.advance(chunks.filter((c) => comparePositions(c, this.pos) > 0));
         // a short page: it has everything stored (chunks removed by retention cannot stall it)
-        if (chunks.length < PAGE && !sub.paused) return this.join(sub);
+        if (chunks.length < limit && !sub.paused) return this.join(sub);
       }
     });
   }
@@ -151,17 +159,28 @@ export class JobLogFeed {
     // already stored, so a short page read after it holds the last ones.
     const { status } = await this.queue.get(this.id);
     let chunks: LogChunk[];
+    let limit: number;
     do {
-      chunks = await this.queue.logChunks(this.id, { after: this.pos, limit: PAGE });
+      limit = this.page;
+      chunks = await this.read(this.pos, limit);
       if (this.closed) return;
       this.advance(chunks);
-    } while (chunks.length === PAGE && this.anyLive());
-    if (FINISHED.has(status) && chunks.length < PAGE) {
+    } while (chunks.length === limit && this.anyLive());
+    if (FINISHED.has(status) && chunks.length < limit) {
       this.finalStatus = status;
       for (const sub of this.subs) if (sub.live) this.end(sub, status);
       return;
     }
     this.schedulePoll(this.pollMs);
+  }
+
+  private async read(after: ChunkPosition | undefined, limit: number): Promise<LogChunk[]> {
+    const chunks = await this.queue.logChunks(this.id, { after, limit });
+    if (chunks.length > 0) {
+      const average = chunks.reduce((n, c) => n + c.text.length, 0) / chunks.length;
+      this.page = Math.max(1, Math.min(MAX_PAGE, Math.floor(PAGE_BYTES / Math.max(average, 1))));
+    }
+    return chunks;
   }
 
   private anyLive(): boolean {

@@ -50,6 +50,14 @@ export class FailedAuthLimiter {
 
 /** The client a failure is counted against: its address, IPv6 by its /64 (one host holds a /64). */
 export function clientKey(ip: string): string {
-  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip;
-  return ip.split(':').slice(0, 4).join(':');
+  if (!ip.includes(':') || ip.startsWith('::ffff:') || ip.includes('.')) return ip;
+  const [head, tail] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g || '0', 16).toString(16))
+    .join(':');
 }

@@ -49,9 +49,15 @@ describe.each(testDrivers())('list paging (%s)', (driver) => {
   });
 
   it('pages worker groups by name', async () => {
-    const names = (
-      await walk('/api/worker-groups?limit=2', 'groups', 'after', (g: { name: string }) => g.name)
-    ).flat();
+    const pages = await walk(
+      '/api/worker-groups?limit=2',
+      'groups',
+      'after',
+      (g: { name: string }) => g.name,
+    );
+    expect(pages.every((p) => p.length <= 2)).toBe(true);
+    expect(pages.length).toBeGreaterThan(1);
+    const names = pages.flat();
     expect(names).toEqual([...names].sort());
     expect(names).toEqual(expect.arrayContaining(['g1', 'g2', 'g3']));
     expect(new Set(names).size).toBe(names.length);

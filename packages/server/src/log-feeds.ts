@@ -15,6 +15,7 @@ export const DEFAULT_LOG_FEED_LIMITS: LogFeedLimits = { pollMs: 150, maxStreams:
 
 /** What is open now, for tests and debugging. `polls` counts every feed poll since the start. */
 export interface LogStreamStats {
+  limits: LogFeedLimits;
   streams: number;
   feeds: number;
   paused: number;
@@ -72,6 +73,7 @@ export class LogFeeds {
   stats(): LogStreamStats {
     const feeds = [...this.feeds.values()];
     return {
+      limits: { ...this.limits },
       streams: this.streams(),
       feeds: feeds.length,
       paused: feeds.reduce((n, f) => n + f.paused(), 0),

@@ -140,6 +140,15 @@ describe.each(testDrivers())('log streams (%s)', (driver) => {
   });
 });
 
+it('applies the default limits when none are given', async () => {
+  const f = await openListeningFixture('postgres', { logPollMs: undefined, maxLogStreams: undefined });
+  try {
+    expect(f.server.app.logStreamStats().limits).toEqual({ pollMs: 150, maxStreams: 256, maxPerJob: 32 });
+  } finally {
+    await f.close();
+  }
+});
+
 describe('stream caps', () => {
   let f: ListeningFixture;
   beforeAll(async () => {

@@ -33,7 +33,9 @@ export function registerLogStreamRoute(
   { queue }: ServerContext,
   limits: Partial<LogFeedLimits> = {},
 ): void {
-  const feeds = new LogFeeds(queue, { ...DEFAULT_LOG_FEED_LIMITS, ...limits }, (err) =>
+  // an option left undefined keeps its default (a spread would overwrite it with undefined)
+  const given = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+  const feeds = new LogFeeds(queue, { ...DEFAULT_LOG_FEED_LIMITS, ...given }, (err) =>
     app.log.error({ err }, 'log stream failed'),
   );
   app.decorate('logStreamStats', () => feeds.stats());

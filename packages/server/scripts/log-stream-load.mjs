@@ -3,8 +3,9 @@
 import { connect } from 'node:net';
 import { openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
-import { Settings } from '@millrace/settings';
 import { startServer } from '@millrace/server';
+import { Settings } from '@millrace/settings';
+
 const admin = await openDb({
   url: process.env.MILLRACE_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test',
   migrate: false,

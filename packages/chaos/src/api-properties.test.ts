@@ -1,7 +1,10 @@
 // Property-based tests over the public API: random paths, args, options and settings either
-// succeed or fail with the documented typed error — and a failure writes nothing at all.
+// succeed or fail with the documented typed error — and a failure writes nothing at all. The same
+// over HTTP: any request to the server is a success or a typed 4xx, never a 500 or a partial write
+// (NUL in every text, job ids and cursors past PostgreSQL's bigint).
 import { MillraceError } from '@millrace/db';
 import { Queue } from '@millrace/queue';
+import { createServer } from '@millrace/server';
 import { Settings } from '@millrace/settings';
 import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
 import fc from 'fast-check';
@@ -19,6 +22,10 @@ const SETTINGS_CODES = new Set(['invalid_path', 'script_not_found', 'invalid_set
 const GROUP_CODES = new Set(['invalid_worker_group', 'script_not_found']);
 const KNOWN_PATHS = ['f/prop/a', 'f/prop/b'];
 
+/** Text with NUL somewhere (PostgreSQL cannot store it): a typed error, never a database one. */
+const nulText = fc
+  .tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }))
+  .map(([a, b]) => `${a}\u0000${b}`);
 const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
 const pathArb = fc.oneof(
   fc.constantFrom(...KNOWN_PATHS),
@@ -32,6 +39,8 @@ const pathArb = fc.oneof(
     'f/x/',
     `f/${'a'.repeat(300)}`,
     "f/x'; DROP TABLE millrace.jobs; --",
+    'f/x\u0000y',
+    'f/prop/a\u0000',
   ),
   fc.anything() as fc.Arbitrary<never>,
 );
@@ -46,7 +55,11 @@ const argsArb = fc.oneof(
 const optionsArb = fc.oneof(
   fc.record(
     {
-      tag: fc.oneof(fc.stringMatching(/^[a-z0-9_:/.-]{1,12}$/), fc.string({ maxLength: 12 })),
+      tag: fc.oneof(
+        fc.stringMatching(/^[a-z0-9_:/.-]{1,12}$/),
+        fc.string({ maxLength: 12 }),
+        fc.constant('node\u0000'),
+      ),
       priority: fc.oneof(fc.integer({ min: -1200, max: 1200 }), fc.double()),
       scheduledFor: fc.oneof(fc.date({ noInvalidDate: false }), fc.string({ maxLength: 10 })),
       timeoutMs: fc.oneof(fc.integer({ min: -5, max: 100_000_000 }), fc.constant(null)),
@@ -77,7 +90,8 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
       await t.db.query<{ s: string }>(`
         SELECT (SELECT count(*) FROM millrace.jobs) || '/' || (SELECT count(*) FROM millrace.job_queue) || '/' ||
                (SELECT coalesce(string_agg(path || tag::text || max_attempts || priority || coalesce(timeout_ms, -1) || dedicated, ',' ORDER BY path), '') FROM millrace.scripts) || '/' ||
-               (SELECT string_agg(name || tags::text || concurrency || env::text || coalesce(dedicated_worker, '-'), ',' ORDER BY name) FROM millrace.worker_groups) AS s`)
+               (SELECT string_agg(name || tags::text || concurrency || env::text || coalesce(dedicated_worker, '-') || md5(coalesce(init_script, '-')), ',' ORDER BY name) FROM millrace.worker_groups) || '/' ||
+               (SELECT count(*) FROM millrace.script_versions) AS s`)
     ).rows[0].s;
   const runs = driver === 'pglite' ? 60 : 150;
 
@@ -146,6 +160,7 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
             fc.stringMatching(/^[a-z0-9_:/.-]{1,12}$/),
             fc.constant(null),
             fc.string({ maxLength: 12 }),
+            fc.constant('t\u0000'),
           ),
           timeoutMs: fc.oneof(fc.integer({ min: -5, max: 100_000_000 }), fc.constant(null)),
           maxAttempts: fc.oneof(fc.integer({ min: -1, max: 120 }), fc.double()),
@@ -181,6 +196,7 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
       fc.stringMatching(/^[a-z0-9_-]{1,10}$/),
       fc.string({ maxLength: 12 }),
       fc.constant('a'.repeat(65)),
+      fc.constant('g\u0000'),
     );
     const inputArb = fc.oneof(
       fc.record(
@@ -190,15 +206,17 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
               fc.stringMatching(/^[a-z0-9_]{1,6}$/),
               fc.string({ maxLength: 6 }),
               fc.constant('dedicated:x'),
+              fc.constant('n\u0000'),
             ),
             { maxLength: 3 },
           ),
           concurrency: fc.oneof(fc.integer({ min: -1, max: 1100 }), fc.double()),
           env: fc.dictionary(
             fc.oneof(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,5}$/), fc.string({ maxLength: 5 })),
-            fc.string({ maxLength: 5 }),
+            fc.oneof(fc.string({ maxLength: 5 }), nulText),
             { maxKeys: 3 },
           ),
+          initScript: fc.oneof(fc.string({ maxLength: 20 }), nulText, fc.constant(null)),
           dedicatedWorker: fc.oneof(pathArb, fc.constant(null)),
         },
         { requiredKeys: [] },
@@ -223,6 +241,160 @@ describe.each(testDrivers())('public API properties on %s', (driver) => {
         if (given.concurrency !== undefined) expect(group.concurrency).toBe(given.concurrency);
       }),
       { numRuns: runs },
+    );
+  });
+
+  it('deployScript: a new or the same version, or a typed error and no write', async () => {
+    const contentArb = fc.oneof(
+      fc.constant('export function main(a) { return a; }'),
+      fc.string({ maxLength: 40 }).map((c) => `export function main() { return ${JSON.stringify(c)}; }`),
+      nulText.map((c) => `export function main() { return 1; } // ${c}`),
+      fc.string({ maxLength: 30 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(pathArb, contentArb, async (path, content) => {
+        const before = await snapshot();
+        const r = await expectTypedOrSuccess(
+          () => settings.deployScript({ path, content, language: 'javascript' }),
+          new Set(['invalid_path', 'invalid_script']),
+        );
+        if (!r.ok) {
+          expect(await snapshot()).toBe(before);
+          return;
+        }
+        expect((await settings.getScript(path, { version: r.value.version })).content).toBe(content);
+      }),
+      { numRuns: runs },
+    );
+  });
+});
+
+// Job ids: real ones, the bigint edge, past it (2^63 … 10^19 − 1), and garbage.
+const idArb = fc.oneof(
+  fc.constantFrom('1', '2', '9223372036854775807', '9223372036854775808', '9999999999999999999', '0', '-1'),
+  fc.bigInt({ min: 2n ** 63n, max: 10n ** 19n - 1n }).map(String),
+  fc.string({ maxLength: 8 }),
+  nulText,
+);
+const textArb = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  nulText,
+  fc.constantFrom('f/prop/a', 'node', 'default'),
+);
+const bodyArb = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.record(
+    {
+      path: textArb,
+      content: textArb,
+      args: fc.jsonValue({ maxDepth: 2 }),
+      tag: textArb,
+      priority: fc.integer(),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      tags: fc.array(textArb, { maxLength: 2 }),
+      env: fc.dictionary(fc.constantFrom('A', 'B_1', 'x\u0000'), textArb, { maxKeys: 2 }),
+      initScript: fc.oneof(textArb, fc.constant(null)),
+      dedicatedWorker: fc.oneof(textArb, fc.constant(null)),
+      concurrency: fc.integer({ min: -2, max: 2000 }),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record({ tag: fc.oneof(textArb, fc.constant(null)), maxAttempts: fc.integer() }, { requiredKeys: [] }),
+);
+const q = (s: string) => encodeURIComponent(s);
+const requestArb = fc.oneof(
+  fc.tuple(fc.constantFrom('GET', 'POST'), idArb).map(([m, id]) => [m, `/api/jobs/${q(id)}`]),
+  fc
+    .tuple(fc.constantFrom('cancel', 'rerun', 'logs'), idArb)
+    .map(([op, id]) => [op === 'logs' ? 'GET' : 'POST', `/api/jobs/${q(id)}/${op}`]),
+  // streams only of job 1 (finished: its stream ends) or of ids no job can have
+  idArb
+    .filter((id) => id === '1' || !/^\d{1,18}$/.test(id))
+    .map((id) => ['GET', `/api/jobs/${q(id)}/logs/stream`]),
+  idArb.map((id) => ['GET', `/api/jobs?before=${Buffer.from(id).toString('base64url')}`]),
+  fc
+    .tuple(fc.constantFrom('path', 'tag', 'worker', 'status'), textArb)
+    .map(([k, v]) => ['GET', `/api/jobs?${k}=${q(v)}`]),
+  fc
+    .constantFrom('0', '9007199254740991', '2147483647000000', 'x', '-1')
+    .map((a) => ['GET', `/api/jobs/1/logs/stream?after=${a}`]),
+  fc
+    .tuple(fc.constantFrom('/api/scripts', '/api/worker-groups', '/api/script-versions/f/prop/a'), textArb)
+    .map(([u, c]) => ['GET', `${u}?${u.includes('versions') ? 'before' : 'after'}=${q(c)}&limit=2`]),
+  fc.constantFrom(
+    ['POST', '/api/scripts'],
+    ['POST', '/api/jobs'],
+    ['POST', '/api/run/f/prop/a'],
+    ['PUT', '/api/worker-groups/fuzz'],
+    ['PUT', '/api/script-settings/f/prop/a'],
+  ),
+  textArb.map((name) => ['PUT', `/api/worker-groups/${q(name)}`]),
+);
+
+describe.each(testDrivers())('HTTP API properties on %s', (driver) => {
+  let t: TestDb;
+  let app: Awaited<ReturnType<typeof createServer>>;
+  const snapshot = async () =>
+    JSON.stringify(
+      (
+        await t.db.query(`
+          SELECT (SELECT count(*) FROM millrace.jobs) AS jobs, (SELECT count(*) FROM millrace.job_queue) AS queued,
+                 (SELECT md5(coalesce(string_agg(row(q.*)::text, ',' ORDER BY id), '')) FROM millrace.job_queue q) AS queue_rows,
+                 (SELECT count(*) FROM millrace.script_versions) AS versions,
+                 (SELECT md5(coalesce(string_agg(row(s.*)::text, ',' ORDER BY path), '')) FROM millrace.scripts s) AS scripts,
+                 (SELECT md5(coalesce(string_agg(row(g.*)::text, ',' ORDER BY name), '')) FROM millrace.worker_groups g) AS groups`)
+      ).rows[0],
+    );
+
+  beforeAll(async () => {
+    t = await openTestDb(driver);
+    const settings = new Settings(t.db);
+    for (const path of KNOWN_PATHS)
+      await settings.deployScript({
+        path,
+        content: 'export function main(a) { return a; }',
+        language: 'javascript',
+      });
+    app = await createServer({
+      db: t.db,
+      settings,
+      uiDir: null,
+      defaultMetrics: false,
+      maxLogStreamsPerJob: 1000,
+    });
+    const queue = new Queue(t.db, { settings });
+    await queue.push('f/prop/a', {}); // job 1, finished: its log stream ends
+    const [job] = await queue.claim('w', ['node'], 1);
+    await queue.appendLogs([{ id: job.id, attempt: 1, seq: 0, text: 'a log line\n' }]);
+    await queue.complete([{ id: job.id, token: job.token, status: 'success', result: null }]);
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.drop();
+  });
+
+  it('any request: success or a typed 4xx, never a 500, and a refused one writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(requestArb, bodyArb, async ([method, url], body) => {
+        const before = await snapshot();
+        const res = await app.inject({
+          method: method as 'GET',
+          url,
+          headers: { 'content-type': 'application/json' },
+          payload: method === 'GET' ? undefined : JSON.stringify(body),
+        });
+        const what = `${method} ${url} ${JSON.stringify(body)} → ${res.statusCode}`;
+        expect(res.statusCode, what).toBeLessThan(500);
+        if (res.statusCode >= 400) {
+          expect(res.json().error.code, what).toMatch(/^[A-Z_]+$/);
+          expect(await snapshot(), what).toBe(before);
+        }
+      }),
+      { numRuns: driver === 'pglite' ? 100 : 250 },
     );
   });
 });

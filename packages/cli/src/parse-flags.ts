@@ -28,3 +28,8 @@ export function jsonObject(value: string): Record<string, unknown> {
   }
   return parsed as Record<string, unknown>;
 }
+
+/** A repeatable flag (`--allowed-host a --allowed-host b`): every value, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

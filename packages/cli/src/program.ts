@@ -7,7 +7,7 @@ import { serverCommand } from './commands/server';
 import { workerCommand } from './commands/worker';
 import { DEFAULT_DATA_DIR } from './database';
 import { type Io, processIo } from './io';
-import { jsonObject, port, positiveInt } from './parse-flags';
+import { collect, jsonObject, port, positiveInt } from './parse-flags';
 
 function dbOptions(cmd: Command): Command {
   return cmd
@@ -32,6 +32,7 @@ export function buildProgram(io: Io = processIo): Command {
       .command('dev')
       .description('database + server + UI on 127.0.0.1 + a worker, with example scripts')
       .option('--port <port>', 'port to listen on', port, 8787)
+      .option('--allowed-host <host>', 'answer this Host name too, besides loopback (repeatable)', collect)
       .option('--no-dedicated', 'do not start the dedicated worker of the example email group'),
   ).action((flags) => devCommand(flags, io));
 
@@ -41,7 +42,9 @@ export function buildProgram(io: Io = processIo): Command {
       .description('the HTTP API and the UI (no worker)')
       .option('--host <host>', 'interface to bind (a token is required off loopback)', '127.0.0.1')
       .option('--port <port>', 'port to listen on', port, 8787)
-      .option('--token <token>', 'bearer token required by the API (default: $MILLRACE_TOKEN)')
+      .option('--token-file <file>', 'read the bearer token from this file (first line)')
+      .option('--token <token>', 'bearer token (visible in ps: prefer $MILLRACE_TOKEN or --token-file)')
+      .option('--allowed-host <host>', 'answer this Host name too, besides loopback (repeatable)', collect)
       .option(
         '--ui-dir <dir>',
         'the UI build to serve (default: $MILLRACE_UI_DIR, else the one shipped with @millrace/server)',

@@ -10,10 +10,18 @@ afterAll(() => f.close());
 
 it('cancels a queued job, then refuses a second cancel with 409', async () => {
   const id = await f.queue.push('f/app/echo', {});
-  const res = await f.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+  const res = await f.app.inject({
+    method: 'POST',
+    url: `/api/jobs/${id}/cancel`,
+    headers: { 'content-type': 'application/json' },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.json()).toMatchObject({ id, status: 'canceled' });
-  const again = await f.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+  const again = await f.app.inject({
+    method: 'POST',
+    url: `/api/jobs/${id}/cancel`,
+    headers: { 'content-type': 'application/json' },
+  });
   expect(again.statusCode).toBe(409);
   expect(again.json().error.code).toBe('JOB_ALREADY_COMPLETED');
 });
@@ -21,7 +29,11 @@ it('cancels a queued job, then refuses a second cancel with 409', async () => {
 it('flags a running job for cancel (still running until its worker stops it)', async () => {
   const id = await f.queue.push('f/app/echo', {});
   await f.queue.claim('w', ['node'], 1);
-  const res = await f.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+  const res = await f.app.inject({
+    method: 'POST',
+    url: `/api/jobs/${id}/cancel`,
+    headers: { 'content-type': 'application/json' },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.json()).toMatchObject({ id, status: 'running' });
   expect((await f.queue.get(id)).cancelRequested).toBe(true);
@@ -41,6 +53,10 @@ it('reruns with the current version and optional new args', async () => {
     payload: { args: { a: 2 } },
   });
   expect((await f.queue.get(other.json().id)).args).toEqual({ a: 2 });
-  const none = await f.app.inject({ method: 'POST', url: '/api/jobs/987654/rerun' });
+  const none = await f.app.inject({
+    method: 'POST',
+    url: '/api/jobs/987654/rerun',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(none.statusCode).toBe(404);
 });

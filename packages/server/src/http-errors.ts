@@ -1,6 +1,14 @@
 import { MillraceError } from '@millrace/db';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors';
+import type { InternalErrorReport } from './options';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** ServerOptions.onInternalError, when given */
+    reportInternalError?: (report: InternalErrorReport) => void;
+  }
+}
 
 /** One place that turns any thrown value into the API's `{ error: { code, message, details? } }`. */
 
@@ -63,8 +71,19 @@ export function mapError(err: unknown): Mapped {
 
 export function sendError(reply: FastifyReply, err: unknown, request?: FastifyRequest) {
   const mapped = mapError(err);
-  // Only bugs are logged with their stack; the client gets a generic message for them.
-  if (mapped.status >= 500 && mapped.code !== 'JOB_FAILED') request?.log.error({ err }, 'request failed');
+  // Bugs and database failures are logged with their stack and the request id; the client gets
+  // a generic message naming that id (also in its X-Request-Id header).
+  if (mapped.status >= 500 && mapped.code !== 'JOB_FAILED' && request) {
+    request.log.error({ err }, 'request failed');
+    request.server.reportInternalError?.({
+      requestId: request.id,
+      method: request.method,
+      url: request.url,
+      status: mapped.status,
+      error: err,
+    });
+    if (mapped.code === 'INTERNAL') mapped.message = `internal server error (request ${request.id})`;
+  }
   const error: Record<string, unknown> = { code: mapped.code, message: mapped.message };
   if (mapped.details !== undefined) error.details = mapped.details;
   return reply.status(mapped.status).type('application/json; charset=utf-8').send({ error });

@@ -1,5 +1,11 @@
 export { createServer } from './create-server';
 export { HttpError, ServerConfigError } from './errors';
-export { DEFAULT_HOST, DEFAULT_PORT, isLoopback, type ServerOptions } from './options';
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type InternalErrorReport,
+  isLoopback,
+  type ServerOptions,
+} from './options';
 export { type RunningServer, startServer } from './start-server';
 export { findUiDir } from './ui-dir';

@@ -5,13 +5,24 @@
 
 const PER_ATTEMPT = 1_000_000;
 
+/** The highest stream seq a client may resume from: attempts are PostgreSQL integers. */
+export const MAX_STREAM_SEQ = (2 ** 31 - 1) * PER_ATTEMPT;
+
+export type ChunkPosition = { attempt: number; seq: number };
+
 export function streamSeq(attempt: number, seq: number): number {
   return (Math.max(attempt, 1) - 1) * PER_ATTEMPT + seq + 1;
 }
 
 /** The last chunk a client has seen, as the queue's `logChunks({ after })` position. */
-export function chunkPosition(streamSeqSeen: number): { attempt: number; seq: number } | undefined {
+export function chunkPosition(streamSeqSeen: number): ChunkPosition | undefined {
   if (streamSeqSeen <= 0) return undefined;
   const n = streamSeqSeen - 1;
   return { attempt: Math.floor(n / PER_ATTEMPT) + 1, seq: n % PER_ATTEMPT };
+}
+
+/** Orders positions; `undefined` (before the first chunk) comes first. */
+export function comparePositions(a: ChunkPosition | undefined, b: ChunkPosition | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return a.attempt - b.attempt || a.seq - b.seq;
 }

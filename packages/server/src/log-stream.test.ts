@@ -110,7 +110,7 @@ it('stops polling when the client goes away, and close() ends open streams', asy
   const id = await queue.push('f/app/echo', {});
   const app = await createServer({ db: t.db, queue, uiDir: null, defaultMetrics: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const openStreams = (app as unknown as { openLogStreams(): number }).openLogStreams;
+  const openStreams = () => app.logStreamStats().streams;
   const aborter = new AbortController();
   const address = app.server.address() as { port: number };
   const res = await fetch(`http://127.0.0.1:${address.port}/api/jobs/${id}/logs/stream`, {

@@ -29,6 +29,28 @@ export interface ServerOptions {
   logger?: boolean;
   /** prom-client default process metrics on /metrics (default true) */
   defaultMetrics?: boolean;
+  /**
+   * Host names (with or without `:port`) the server answers besides the loopback ones. Without a
+   * token and without this list only `127.0.0.1`, `localhost` and `[::1]` are answered (DNS
+   * rebinding); with a token and no list, any Host is.
+   */
+  allowedHosts?: string[];
+  /** open log streams at most, server-wide (default 256) and per job (default 32); beyond: 429 */
+  maxLogStreams?: number;
+  maxLogStreamsPerJob?: number;
+  /** failed token attempts one client may make per window before 429 (default 10 per 60 s) */
+  authFailures?: { max: number; windowMs: number };
+  /** called for every 5xx the server answers because of a bug or the database (not JOB_FAILED) */
+  onInternalError?: (report: InternalErrorReport) => void;
+}
+
+export interface InternalErrorReport {
+  /** also sent to the client as the `X-Request-Id` header */
+  requestId: string;
+  method: string;
+  url: string;
+  status: number;
+  error: unknown;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -37,6 +59,18 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Refuses an allowed-hosts list whose entries could never match a Host header. */
+export function resolveAllowedHosts(options: ServerOptions): string[] | undefined {
+  const hosts = options.allowedHosts?.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (!hosts?.length) return undefined;
+  for (const h of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(h)) {
+      throw new ServerConfigError(`allowed host ${JSON.stringify(h)} is not a host name or host:port`);
+    }
+  }
+  return hosts;
 }
 
 /** The token in effect; refuses the combinations that would expose an unauthenticated API. */

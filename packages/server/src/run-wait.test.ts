@@ -15,7 +15,11 @@ function completeWhenQueued(outcome: (args: Record<string, unknown>) => unknown)
 }
 
 it('without wait: 202 { id }, an empty body meaning {}', async () => {
-  const res = await f.app.inject({ method: 'POST', url: '/api/run/f/app/echo' });
+  const res = await f.app.inject({
+    method: 'POST',
+    url: '/api/run/f/app/echo',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(res.statusCode).toBe(202);
   expect((await f.queue.get(res.json().id)).args).toEqual({});
   await completeNext(f.queue, ['node']);
@@ -65,7 +69,11 @@ it('wait=true&full=true: the whole job', async () => {
 });
 
 it('wait=true: 504 WAIT_TIMEOUT and the job keeps going', async () => {
-  const res = await f.app.inject({ method: 'POST', url: '/api/run/f/app/echo?wait=true&timeoutMs=50' });
+  const res = await f.app.inject({
+    method: 'POST',
+    url: '/api/run/f/app/echo?wait=true&timeoutMs=50',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(res.statusCode).toBe(504);
   const { code, details } = res.json().error;
   expect(code).toBe('WAIT_TIMEOUT');
@@ -89,10 +97,19 @@ it('refuses bad input: unknown script 404, non-object args 400, bad query 400', 
   const missing = await f.app.inject({ method: 'POST', url: '/api/run/f/app/nope', payload: {} });
   expect(missing.statusCode).toBe(404);
   expect(missing.json().error.code).toBe('SCRIPT_NOT_FOUND');
-  const args = await f.app.inject({ method: 'POST', url: '/api/run/f/app/echo', payload: [1, 2] });
+  const args = await f.app.inject({
+    method: 'POST',
+    url: '/api/run/f/app/echo',
+    payload: [1, 2],
+    headers: { 'content-type': 'application/json' },
+  });
   expect(args.statusCode).toBe(400);
   expect(args.json().error.code).toBe('INVALID_ARGS');
-  const query = await f.app.inject({ method: 'POST', url: '/api/run/f/app/echo?timeoutMs=-1' });
+  const query = await f.app.inject({
+    method: 'POST',
+    url: '/api/run/f/app/echo?timeoutMs=-1',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(query.statusCode).toBe(400);
   expect(query.json().error.code).toBe('VALIDATION');
   expect(await f.queue.list({ status: 'queued' })).toHaveLength(0);

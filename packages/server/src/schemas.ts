@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { HttpError } from './errors';
+import { MAX_LIST_LIMIT } from './list-page';
+import { MAX_STREAM_SEQ } from './log-seq';
 
 // One schema per request shape (docs/http-api.md). The core packages validate values (paths, args,
 // ranges) again with their own typed errors; these catch shape problems and unknown fields first.
 
 const JOB_STATUSES = ['queued', 'running', 'success', 'failure', 'canceled'] as const;
 
+/**
+ * Any text the server passes on: never the NUL character, which PostgreSQL's text and jsonb
+ * cannot hold (it would fail the write as a 500 instead of a 400 here).
+ */
+const text = () => z.string().refine((s) => !s.includes('\u0000'), 'may not contain the NUL character');
+
 export const deployBody = z
   .object({
-    path: z.string(),
-    content: z.string(),
+    path: text(),
+    content: text(),
     language: z.enum(['typescript', 'javascript', 'python']).optional(),
   })
   .strict();
@@ -17,7 +25,7 @@ export const deployBody = z
 export const scriptSettingsBody = z
   .object({
     dedicated: z.boolean().optional(),
-    tag: z.string().nullable().optional(),
+    tag: text().nullable().optional(),
     timeoutMs: z.number().nullable().optional(),
     maxAttempts: z.number().optional(),
     priority: z.number().optional(),
@@ -26,22 +34,22 @@ export const scriptSettingsBody = z
 
 export const workerGroupBody = z
   .object({
-    tags: z.array(z.string()).optional(),
-    dedicatedWorker: z.string().nullable().optional(),
+    tags: z.array(text()).optional(),
+    dedicatedWorker: text().nullable().optional(),
     concurrency: z.number().optional(),
-    env: z.record(z.string(), z.string()).optional(),
-    initScript: z.string().nullable().optional(),
+    env: z.record(text(), text()).optional(),
+    initScript: text().nullable().optional(),
   })
   .strict();
 
 const jobInput = z
   .object({
-    path: z.string(),
+    path: text(),
     // any JSON value: the queue refuses non-objects with INVALID_ARGS, the code clients expect
     args: z.unknown().optional(),
-    tag: z.string().optional(),
+    tag: text().optional(),
     priority: z.number().optional(),
-    scheduledFor: z.string().optional(),
+    scheduledFor: text().optional(),
     timeoutMs: z.number().nullable().optional(),
     maxAttempts: z.number().optional(),
   })
@@ -66,17 +74,25 @@ export const listJobsQuery = z
       .transform((s) => s.split(',').filter(Boolean))
       .pipe(z.array(z.enum(JOB_STATUSES)))
       .optional(),
-    path: z.string().optional(),
-    tag: z.string().optional(),
-    worker: z.string().optional(),
+    path: text().optional(),
+    tag: text().optional(),
+    worker: text().optional(),
     limit: intString(1, 500).optional(),
-    before: z.string().optional(),
+    before: text().optional(),
   })
+  .strict();
+
+/** Paging of the configuration lists (list-page.ts): ascending lists take `after`, newest-first `before`. */
+export const afterPageQuery = z
+  .object({ limit: intString(1, MAX_LIST_LIMIT).optional(), after: text().optional() })
+  .strict();
+export const beforePageQuery = z
+  .object({ limit: intString(1, MAX_LIST_LIMIT).optional(), before: text().optional() })
   .strict();
 
 export const scriptQuery = z.object({ version: intString(1, 2 ** 31 - 1).optional() }).strict();
 
-export const workersQuery = z.object({ group: z.string().optional() }).strict();
+export const workersQuery = z.object({ group: text().optional() }).strict();
 
 export const throughputQuery = z
   .object({ minutes: intString(1, 60).optional(), bucketSeconds: intString(1, 300).optional() })
@@ -87,12 +103,12 @@ export const runQuery = z
     wait: z.enum(['true', 'false', '1', '0']).optional(),
     full: z.enum(['true', 'false', '1', '0']).optional(),
     timeoutMs: intString(1, 600_000).optional(),
-    tag: z.string().optional(),
+    tag: text().optional(),
     priority: intString(-1000, 1000).optional(),
   })
   .strict();
 
-export const streamQuery = z.object({ after: intString(0, Number.MAX_SAFE_INTEGER).optional() }).strict();
+export const streamQuery = z.object({ after: intString(0, MAX_STREAM_SEQ).optional() }).strict();
 
 /** Parses `value` or throws `400 VALIDATION` with the zod issues as details. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {

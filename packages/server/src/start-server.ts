@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server';
 import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './options';
 
@@ -5,6 +6,8 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8787 */
   url: string;
   port: number;
+  /** the fastify instance, listening (e.g. `app.logStreamStats()`) */
+  app: FastifyInstance;
   /** stops listening, ends open log streams; the db stays open (it is the caller's) */
   close(): Promise<void>;
 }
@@ -22,5 +25,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, close: () => app.close() };
+  return { url: `http://${shownHost}:${port}`, port, app, close: () => app.close() };
 }

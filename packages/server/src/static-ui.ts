@@ -14,45 +14,58 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </body></html>
 `;
 
-const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
-const isMetrics = (url: string) => url === '/metrics' || url.startsWith('/metrics?');
+const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
 
 /**
  * The UI's static build at `/`: index.html never cached, content-hashed `/assets/*` cached forever.
- * Unknown GETs that accept HTML get index.html (a safety net, the UI routes with `#/`); unknown
- * /api routes get the JSON 404 and never HTML.
+ * One public route per file of the build (read at start-up, no wildcard): every other URL stays
+ * behind the token. Unknown GETs that accept HTML get index.html (a safety net, the UI routes with
+ * `#/`); unknown /api routes get the JSON 404 and never HTML.
  */
 export async function registerStaticUi(app: FastifyInstance, uiDir: string | null): Promise<void> {
   const built = uiDir !== null && existsSync(join(uiDir, 'index.html'));
-  if (built) {
-    await app.register(fastifyStatic, {
-      root: uiDir,
-      prefix: '/',
-      cacheControl: false,
-      // @fastify/static 9 (kept for Node 20: 10 pulls content-disposition 3, Node >= 22) hands the raw response
-      setHeaders(res, path) {
-        if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
-        else if (path.includes('/assets/'))
-          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      },
+  // one context for the UI's routes, its sendFile and the 404 handler that uses it
+  await app.register(async (ui) => {
+    ui.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
     });
-  } else {
-    app.get('/', async (_request, reply) => notBuilt(reply));
-  }
-
-  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
-    const url = request.url;
-    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
-    if (request.method === 'GET' && wantsHtml && !isApi(url) && !isMetrics(url)) {
-      if (!built) return notBuilt(reply);
-      reply.header('Cache-Control', 'no-cache');
-      return reply.sendFile('index.html');
+    if (built) {
+      await ui.register(fastifyStatic, {
+        root: uiDir,
+        prefix: '/',
+        wildcard: false,
+        cacheControl: false,
+        // @fastify/static 9 (kept for Node 20: 10 pulls content-disposition 3, Node >= 22) hands the raw response
+        setHeaders(res, path) {
+          if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+          else if (path.includes('/assets/'))
+            res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        },
+      });
+    } else {
+      ui.get('/', async (_request, reply) => notBuilt(reply));
     }
-    return sendError(
-      reply,
-      new HttpError(404, 'NOT_FOUND', `no route ${request.method} ${url.split('?')[0]}`),
-    );
+
+    ui.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = request.url.split('?')[0];
+      const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+      const page = request.method === 'GET' || request.method === 'HEAD';
+      if (page && wantsHtml && !isApi(decoded(path)) && decoded(path) !== '/metrics') {
+        if (!built) return notBuilt(reply);
+        reply.header('Cache-Control', 'no-cache');
+        return reply.sendFile('index.html');
+      }
+      return sendError(reply, new HttpError(404, 'NOT_FOUND', `no route ${request.method} ${path}`));
+    });
   });
+}
+
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function notBuilt(reply: FastifyReply) {

@@ -72,9 +72,17 @@ it('refuses invalid groups with 400 and writes nothing', async () => {
 });
 
 it('deletes a group: 204, then 404', async () => {
-  const del = await f.app.inject({ method: 'DELETE', url: '/api/worker-groups/billing' });
+  const del = await f.app.inject({
+    method: 'DELETE',
+    url: '/api/worker-groups/billing',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(del.statusCode).toBe(204);
-  const again = await f.app.inject({ method: 'DELETE', url: '/api/worker-groups/billing' });
+  const again = await f.app.inject({
+    method: 'DELETE',
+    url: '/api/worker-groups/billing',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(again.statusCode).toBe(404);
   expect(again.json().error.code).toBe('WORKER_GROUP_NOT_FOUND');
   const get = await f.app.inject({ url: '/api/worker-groups/billing' });

@@ -7,6 +7,10 @@ import { DEDICATED_PREFIX } from './tag';
  */
 
 export const SCRIPT_PATH_MAX = 255;
+
+/** Text stored in a PostgreSQL text column: anything but NUL, which the database cannot hold. */
+const storableText = () =>
+  z.string().refine((s) => !s.includes('\u0000'), 'may not contain the NUL character');
 const SCRIPT_PATH_RE = /^[a-z0-9_-]+(?:\/[a-z0-9_-]+)+$/;
 
 export const scriptPathSchema = z
@@ -18,7 +22,7 @@ export const languageSchema = z.enum(['typescript', 'javascript', 'python']);
 
 export const deployInputSchema = z.strictObject({
   path: z.unknown(),
-  content: z.string(),
+  content: storableText(),
   language: languageSchema.default('typescript'),
 });
 
@@ -55,11 +59,10 @@ export const workerGroupInputSchema = z.strictObject({
   dedicatedWorker: scriptPathSchema.nullable().optional(),
   concurrency: z.int().min(1).max(1024).optional(),
   env: z
-    .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/i, 'env names must match [A-Z_][A-Z0-9_]*'), z.string())
+    .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/i, 'env names must match [A-Z_][A-Z0-9_]*'), storableText())
     .refine((env) => Object.keys(env).length <= ENV_MAX_KEYS, `at most ${ENV_MAX_KEYS} env vars`)
     .optional(),
-  initScript: z
-    .string()
+  initScript: storableText()
     .max(1024 * 1024)
     .nullable()
     .optional(),

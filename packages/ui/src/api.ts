@@ -58,7 +58,9 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   try {
     res = await fetch(url, {
       method,
-      headers: headers(body === undefined ? undefined : { 'Content-Type': 'application/json' }),
+      // every write says JSON, even without a body: the server refuses writes a cross-site page
+      // could send without a CORS preflight (docs/security.md)
+      headers: headers(method === 'GET' ? undefined : { 'Content-Type': 'application/json' }),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -75,6 +77,21 @@ export function pathUrl(prefix: string, path: string): string {
   return `${prefix}/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+/** Every page of a paged list (`limit` + cursor, docs/http-api.md), concatenated. */
+async function allPages<T>(url: string, list: string, cursor: 'after' | 'before'): Promise<T[]> {
+  const items: T[] = [];
+  const next = cursor === 'after' ? 'nextAfter' : 'nextBefore';
+  let at: string | null = null;
+  do {
+    const sep = url.includes('?') ? '&' : '?';
+    const target: string = at === null ? url : `${url}${sep}${cursor}=${encodeURIComponent(at)}`;
+    const page: Record<string, unknown> = await request('GET', target);
+    items.push(...(page[list] as T[]));
+    at = (page[next] as string | null | undefined) ?? null;
+  } while (at !== null);
+  return items;
+}
+
 function query(params: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params))
@@ -87,15 +104,13 @@ export const api = {
   auth: () => request<{ required: boolean; ok: boolean }>('GET', '/api/auth'),
   health: () => request<{ ok: boolean; version?: string; db?: string }>('GET', '/api/health'),
 
-  listScripts: () => request<{ scripts: Script[] }>('GET', '/api/scripts').then((r) => r.scripts),
+  listScripts: () => allPages<Script>('/api/scripts', 'scripts', 'after'),
   getScript: (path: string, version?: number) =>
     request<Script>('GET', pathUrl('/api/scripts', path) + query({ version })),
   deployScript: (input: { path: string; content: string; language: string }) =>
     request<{ path: string; hash: string; version: number }>('POST', '/api/scripts', input),
   listVersions: (path: string) =>
-    request<{ versions: ScriptVersion[] }>('GET', pathUrl('/api/script-versions', path)).then(
-      (r) => r.versions,
-    ),
+    allPages<ScriptVersion>(pathUrl('/api/script-versions', path), 'versions', 'before'),
   putSettings: (path: string, settings: Partial<ScriptSettings>) =>
     request<{ path: string; settings: ScriptSettings; resolvedTag: string }>(
       'PUT',
@@ -103,7 +118,7 @@ export const api = {
       settings,
     ),
 
-  listGroups: () => request<{ groups: WorkerGroup[] }>('GET', '/api/worker-groups').then((r) => r.groups),
+  listGroups: () => allPages<WorkerGroup>('/api/worker-groups', 'groups', 'after'),
   putGroup: (name: string, group: WorkerGroupInput) =>
     request<WorkerGroup>('PUT', `/api/worker-groups/${encodeURIComponent(name)}`, group),
   deleteGroup: (name: string) => request<void>('DELETE', `/api/worker-groups/${encodeURIComponent(name)}`),

@@ -5,11 +5,14 @@ import { type RunningWorker, startWorker } from '@millrace/worker';
 import { type DbFlags, describeDb, openCommandDb } from '../database';
 import { deployMissingExamples, EMAIL_GROUP } from '../examples';
 import type { Io } from '../io';
+import { printInternalErrors } from '../server-access';
 
 export interface DevFlags extends DbFlags {
   port?: number;
   /** start the dedicated worker of the `email` group too (default true) */
   dedicated?: boolean;
+  /** Host names to answer besides loopback (--allowed-host, repeatable) */
+  allowedHost?: string[];
 }
 
 /**
@@ -28,7 +31,15 @@ export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
     const deployed = await deployMissingExamples(settings, io);
     if (deployed.length) io.out(`deployed ${deployed.length} example scripts`);
 
-    server = await startServer({ db, queue, settings, host: '127.0.0.1', port: flags.port ?? 8787 });
+    server = await startServer({
+      db,
+      queue,
+      settings,
+      host: '127.0.0.1',
+      port: flags.port ?? 8787,
+      allowedHosts: flags.allowedHost,
+      onInternalError: printInternalErrors(io),
+    });
     workers.push(await startWorker({ db, group: 'default', concurrency: 2, queue, settings }));
     if (flags.dedicated !== false) {
       const email = await settings.getWorkerGroup(EMAIL_GROUP).catch(() => null);

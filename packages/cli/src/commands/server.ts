@@ -1,29 +1,32 @@
 import { startServer } from '@millrace/server';
 import { type DbFlags, describeDb, openCommandDb } from '../database';
 import type { Io } from '../io';
+import { printInternalErrors, serverToken, type TokenFlags } from '../server-access';
 
-export interface ServerFlags extends DbFlags {
+export interface ServerFlags extends DbFlags, TokenFlags {
   host?: string;
   port?: number;
-  token?: string;
+  /** Host names to answer besides loopback (--allowed-host, repeatable) */
+  allowedHost?: string[];
   uiDir?: string;
 }
 
 /** `millrace server`: the HTTP API and UI, no worker. A token is required off loopback. */
 export async function serverCommand(flags: ServerFlags, io: Io): Promise<void> {
+  const token = serverToken(flags, io);
   const db = await openCommandDb(flags, io);
   try {
     const server = await startServer({
       db,
       host: flags.host ?? '127.0.0.1',
       port: flags.port ?? 8787,
-      token: flags.token ?? (io.env.MILLRACE_TOKEN || undefined),
+      token,
+      allowedHosts: flags.allowedHost,
       uiDir: flags.uiDir,
+      onInternalError: printInternalErrors(io),
     });
     io.out(`database: ${describeDb(flags, io)}`);
-    io.out(
-      `Millrace server at ${server.url}${flags.token || io.env.MILLRACE_TOKEN ? ' (bearer token required)' : ''}`,
-    );
+    io.out(`Millrace server at ${server.url}${token ? ' (bearer token required)' : ''}`);
     await io.untilStopped();
     await server.close();
   } finally {

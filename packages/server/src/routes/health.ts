@@ -6,7 +6,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 /** `GET /api/health`, open without a token: whether the database answers. Nothing secret in it. */
 export function registerHealthRoute(app: FastifyInstance, { db }: ServerContext): void {
-  app.get('/api/health', async (_request, reply) => {
+  app.get('/api/health', { config: { public: true } }, async (_request, reply) => {
     const base = { version: SERVER_VERSION, db: db.driver };
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
 import { HttpError } from '../errors';
 import { decodeCursor, encodeCursor } from '../job-cursor';
+import { jobIdParam } from '../job-id';
 import { type JobInput, listJobsQuery, parse, pushBody, rerunBody } from '../schemas';
 import { jobJson } from '../serialize';
 
@@ -40,19 +41,22 @@ export function registerJobRoutes(app: FastifyInstance, { queue }: ServerContext
     return { jobs: page.map((j) => jobJson(j, { list: true })), nextBefore };
   });
 
-  app.get<IdParams>('/api/jobs/:id', async (request) => jobJson(await queue.get(request.params.id)));
+  app.get<IdParams>('/api/jobs/:id', async (request) =>
+    jobJson(await queue.get(jobIdParam(request.params.id))),
+  );
 
   app.post<IdParams>('/api/jobs/:id/cancel', async (request) => {
-    const { status } = await queue.cancel(request.params.id);
+    const id = jobIdParam(request.params.id);
+    const { status } = await queue.cancel(id);
     if (status === 'already_finished') {
-      throw new HttpError(409, 'JOB_ALREADY_COMPLETED', `job ${request.params.id} has already completed`);
+      throw new HttpError(409, 'JOB_ALREADY_COMPLETED', `job ${id} has already completed`);
     }
-    return jobJson(await queue.get(request.params.id));
+    return jobJson(await queue.get(id));
   });
 
   app.post<IdParams>('/api/jobs/:id/rerun', async (request, reply) => {
     const body = parse(rerunBody, request.body ?? undefined, 'rerun body');
-    const job = await queue.get(request.params.id);
+    const job = await queue.get(jobIdParam(request.params.id));
     // Per the contract a rerun resolves the script's *current* version, tag and defaults anew,
     // so it is a fresh push of the same path (queue.rerun would pin the old version).
     const id = await queue.push(job.path, (body?.args ?? job.args) as Record<string, unknown>);
@@ -60,8 +64,9 @@ export function registerJobRoutes(app: FastifyInstance, { queue }: ServerContext
   });
 
   app.get<IdParams>('/api/jobs/:id/logs', async (request, reply) => {
-    const text = await queue.logs(request.params.id);
-    if (text === '') await queue.get(request.params.id); // no logs yet, or no such job (404)
+    const id = jobIdParam(request.params.id);
+    const text = await queue.logs(id);
+    if (text === '') await queue.get(id); // no logs yet, or no such job (404)
     return reply.type('text/plain; charset=utf-8').send(text);
   });
 }

@@ -2,15 +2,34 @@ import { ScriptNotFoundError } from '@millrace/settings';
 import type { FastifyInstance } from 'fastify';
 import { type ServerContext, wildcardPath } from '../context';
 import { HttpError } from '../errors';
-import { deployBody, parse, scriptQuery, scriptSettingsBody } from '../schemas';
+import { pageOf } from '../list-page';
+import {
+  afterPageQuery,
+  beforePageQuery,
+  deployBody,
+  parse,
+  scriptQuery,
+  scriptSettingsBody,
+} from '../schemas';
 import { scriptJson, versionJson } from '../serialize';
 
 /** Scripts: deploy, list, get (a version), version history, settings. */
 export function registerScriptRoutes(app: FastifyInstance, { settings }: ServerContext): void {
-  app.get('/api/scripts', async () => {
+  app.get('/api/scripts', async (request) => {
+    const q = parse(afterPageQuery, request.query, 'query');
     const scripts = await settings.listScripts();
     scripts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { scripts: scripts.map(scriptJson) };
+    const page = pageOf(
+      scripts,
+      (s) => s.path,
+      (s, key) => s.path > key,
+      {
+        limit: q.limit,
+        cursor: q.after,
+        what: 'after',
+      },
+    );
+    return { scripts: page.items.map(scriptJson), nextAfter: page.next };
   });
 
   app.post('/api/scripts', async (request, reply) => {
@@ -34,8 +53,21 @@ export function registerScriptRoutes(app: FastifyInstance, { settings }: ServerC
   });
 
   app.get('/api/script-versions/*', async (request) => {
+    const q = parse(beforePageQuery, request.query, 'query');
     const versions = await settings.listVersions(wildcardPath(request.params));
-    return { versions: versions.map(versionJson) };
+    versions.sort((a, b) => b.version - a.version);
+    const page = pageOf(
+      versions,
+      (v) => String(v.version),
+      (v, key) => v.version < Number(key),
+      {
+        limit: q.limit,
+        cursor: q.before,
+        what: 'before',
+        keyPattern: /^[1-9]\d{0,9}$/,
+      },
+    );
+    return { versions: page.items.map(versionJson), nextBefore: page.next };
   });
 
   app.get('/api/script-settings/*', async (request) => {

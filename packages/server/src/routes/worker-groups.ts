@@ -1,14 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
-import { parse, workerGroupBody } from '../schemas';
+import { pageOf } from '../list-page';
+import { afterPageQuery, parse, workerGroupBody } from '../schemas';
 import { groupJson } from '../serialize';
 
 /** Worker groups: list, get, create-or-update, delete. */
 export function registerWorkerGroupRoutes(app: FastifyInstance, { settings }: ServerContext): void {
-  app.get('/api/worker-groups', async () => {
+  app.get('/api/worker-groups', async (request) => {
+    const q = parse(afterPageQuery, request.query, 'query');
     const groups = await settings.listWorkerGroups();
     groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { groups: groups.map(groupJson) };
+    const page = pageOf(
+      groups,
+      (g) => g.name,
+      (g, key) => g.name > key,
+      {
+        limit: q.limit,
+        cursor: q.after,
+        what: 'after',
+      },
+    );
+    return { groups: page.items.map(groupJson), nextAfter: page.next };
   });
 
   app.get<{ Params: { name: string } }>('/api/worker-groups/:name', async (request) =>

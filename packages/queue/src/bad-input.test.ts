@@ -49,6 +49,9 @@ describe.each(testDrivers())('bad input on %s', (driver) => {
     ],
     ['an unknown job id', () => f.queue.get('424242'), 'job_not_found'],
     ['a non-numeric job id', () => f.queue.get('1 OR 1=1'), 'job_not_found'],
+    ['a job id just past bigint', () => f.queue.get('9223372036854775808'), 'job_not_found'],
+    ['a 19-digit job id past bigint', () => f.queue.get('9999999999999999999'), 'job_not_found'],
+    ['a cancel of a job id past bigint', () => f.queue.cancel('9999999999999999999'), 'job_not_found'],
   ];
 
   it.each(cases)('refuses %s with a typed error and writes nothing', async (_name, call, code) => {

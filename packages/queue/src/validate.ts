@@ -80,9 +80,14 @@ const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 
 const LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
-const jobIdSchema = z.string().regex(/^[1-9][0-9]{0,18}$/);
+// ids are PostgreSQL bigints: 19 digits may still be past 2^63 - 1, which the database refuses
+const MAX_JOB_ID = 2n ** 63n - 1n;
+const jobIdSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/)
+  .refine((id) => id.length < 19 || BigInt(id) <= MAX_JOB_ID);
 
-/** Job ids are decimal strings; anything else cannot name a job. */
+/** Job ids are decimal strings within bigint's range; anything else cannot name a job. */
 export function isJobId(id: unknown): id is string {
   return jobIdSchema.safeParse(id).success;
 }

@@ -34,7 +34,11 @@ describe.each(testDrivers())('timeline on %s', (driver) => {
       },
     ]);
     const bars = await f.queue.timeline({ windowMs: 60_000 });
+    const pushedAt = (await f.queue.get(a)).createdAt.getTime();
+    // pushed at the database's clock, to the microsecond (a Date keeps the milliseconds)
+    expect(Math.floor(bars.find((j) => j.id === a)?.queuedMs ?? 0)).toBe(pushedAt);
     expect(bars.find((j) => j.id === a)).toEqual({
+      queuedMs: expect.any(Number),
       id: a,
       path: 'f/test/noop',
       tag: 'node',

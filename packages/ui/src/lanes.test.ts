@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { formatGap, laneGaps, packLanes, type TimelineBar, timelineByWorker } from './lanes';
 
-const bar = (id: string, startMs: number, endMs: number | null, worker = 'w1'): TimelineBar => ({
+const bar = (
+  id: string,
+  startMs: number,
+  endMs: number | null,
+  worker = 'w1',
+  queuedMs = 0,
+): TimelineBar => ({
   id,
   path: 'f/x',
   tag: 'node',
   status: endMs === null ? 'running' : 'success',
   worker,
   attempt: 1,
+  queuedMs,
   startMs,
   endMs,
 });
@@ -40,6 +47,13 @@ describe('gaps', () => {
     // c, d and b follow each other in one lane (each takes the lane that freed last); a is alone
     expect(ids(lanes)).toEqual([['a'], ['c', 'd', 'b']]);
     expect(laneGaps(lanes)).toEqual([1, 3]);
+  });
+
+  it('counts from the push when the lane waited for work, and leaves retries out', () => {
+    const lanes = packLanes([bar('a', 0, 10), bar('b', 1000, 1010, 'w1', 990), bar('c', 1030, 1040)], 2000);
+    expect(laneGaps(lanes)).toEqual([10, 20]);
+    const retry = { ...bar('r', 5000, 5010), attempt: 2 };
+    expect(laneGaps(packLanes([bar('a', 0, 10), retry], 6000))).toEqual([]);
   });
 
   it('groups by worker with the mean gap, idle workers included', () => {

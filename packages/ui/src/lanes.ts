@@ -8,6 +8,8 @@ export type TimelineBar = {
   status: 'running' | 'success' | 'failure' | 'canceled';
   worker: string;
   attempt: number;
+  /** when the job was pushed: no worker could start it before */
+  queuedMs: number;
   startMs: number;
   /** null while the job runs */
   endMs: number | null;
@@ -44,12 +46,22 @@ export function packLanes(bars: TimelineBar[], now: number): PlacedBar[][] {
   return lanes;
 }
 
-/** The idle time between one bar's end and the next bar's start in the same lane, over all lanes. */
+/**
+ * The time a lane took to start its next job once it could: from the later of the previous job's
+ * end and the next job's push, to the next job's start. So a lane idle for want of work counts only
+ * its pick-up time, not the wait for the push; what is left is the per-job overhead — clean-up and
+ * cold start on a generic worker, a function call on a warm one. A retry (attempt > 1) waited for
+ * its backoff and is left out; a gap below zero (clocks of two machines) counts as zero.
+ */
 export function laneGaps(lanes: PlacedBar[][]): number[] {
   const gaps: number[] = [];
   for (const lane of lanes)
-    for (let i = 1; i < lane.length; i++)
-      if (lane[i - 1].endMs !== null) gaps.push(lane[i].startMs - lane[i - 1].end);
+    for (let i = 1; i < lane.length; i++) {
+      const prev = lane[i - 1];
+      const next = lane[i];
+      if (prev.endMs === null || next.attempt > 1) continue;
+      gaps.push(Math.max(0, next.startMs - Math.max(prev.end, next.queuedMs)));
+    }
   return gaps;
 }
 
@@ -64,7 +76,7 @@ export type WorkerTimeline = {
   group: string | null;
   dedicatedScript: string | null;
   lanes: PlacedBar[][];
-  /** mean idle time between consecutive jobs of a lane; null with fewer than two jobs in a lane */
+  /** mean of laneGaps; null with fewer than two jobs in every lane */
   meanGapMs: number | null;
   gapCount: number;
 };

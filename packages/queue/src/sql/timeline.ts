@@ -8,6 +8,8 @@ export interface TimelineJob {
   status: 'running' | 'success' | 'failure' | 'canceled';
   worker: string;
   attempt: number;
+  /** when the job was pushed (epoch ms, the database's clock): from then on a worker could start it */
+  queuedMs: number;
   /** epoch ms (fractional) by the worker's clock; a running job's is its claim time */
   startMs: number;
   endMs: number | null;
@@ -22,12 +24,14 @@ export interface TimelineJob {
  */
 export const TIMELINE = `
 (SELECT q.id::text AS id, j.path, q.tag, 'running' AS status, q.worker, q.attempt,
+        (extract(epoch FROM j.created_at) * 1000)::float8 AS queued_ms,
         (extract(epoch FROM q.started_at) * 1000)::float8 AS start_ms, NULL::float8 AS end_ms
  FROM millrace.job_queue q JOIN millrace.jobs j ON j.id = q.id
  WHERE q.running AND q.started_at IS NOT NULL AND q.worker IS NOT NULL
  ORDER BY q.started_at DESC LIMIT $2)
 UNION ALL
 (SELECT c.id::text, j.path, j.tag, c.status, c.worker, c.attempt,
+        (extract(epoch FROM j.created_at) * 1000)::float8,
         (extract(epoch FROM c.started_at) * 1000)::float8,
         coalesce((extract(epoch FROM c.started_at) * 1000)::float8 + c.duration_ms,
                  (extract(epoch FROM c.completed_at) * 1000)::float8)
@@ -44,6 +48,7 @@ export function toTimelineJob(r: Record<string, unknown>): TimelineJob {
     status: r.status as TimelineJob['status'],
     worker: r.worker as string,
     attempt: Number(r.attempt),
+    queuedMs: Number(r.queued_ms),
     startMs: Number(r.start_ms),
     endMs: r.end_ms == null ? null : Number(r.end_ms),
   };

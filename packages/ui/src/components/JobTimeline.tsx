@@ -53,7 +53,6 @@ const Lanes = memo(function Lanes({ row, from, windowMs, onHover }: TrackProps) 
               <a
                 href={href.job(b.id)}
                 className={`tl-bar tl-${b.status}`}
-                aria-label={barLabel(b)}
                 data-testid="timeline-bar"
                 data-job-id={b.id}
                 data-worker={b.worker}
@@ -67,7 +66,9 @@ const Lanes = memo(function Lanes({ row, from, windowMs, onHover }: TrackProps) 
                 onFocus={show(b)}
                 onMouseLeave={() => onHover(null)}
                 onBlur={() => onHover(null)}
-              />
+              >
+                <span className="sr-only">{barLabel(b)}</span>
+              </a>
             </li>
           ))}
         </ul>
@@ -196,7 +197,7 @@ export function JobTimeline() {
           No worker ran a job in the last {seconds} s.
         </p>
       )}
-      <div className="tl-rows" onMouseLeave={() => setHover(null)}>
+      <div className="tl-rows">
         {rows.map((row) => (
           <WorkerRow
             key={row.worker}

@@ -35,6 +35,7 @@ test('dedicated worker group + Dedicated Workers toggle: 50 runs, each its own j
 
   // Step 1: on the Workers page, a group dedicated to the script; its worker process starts.
   await page.goto('/#/workers');
+  await page.getByTestId('new-group-button').click();
   await page.getByTestId('group-name-input').fill(GROUP);
   await page.getByTestId('group-dedicated-input').fill(PATH);
   await page.getByTestId('group-concurrency-input').fill('2');

@@ -6,6 +6,7 @@ export {
   WaitTimeoutError,
 } from './errors';
 export { Queue, type QueueOptions } from './queue';
+export type { TimelineJob } from './sql/timeline';
 export { queueStatements } from './statements';
 export type {
   ClaimedJob,

@@ -12,6 +12,7 @@ import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
 import { PUSH_JOBS } from './sql/push-jobs';
 import { COUNTS, GET_JOB, JOB_ATTEMPTS, LIST_JOBS, THROUGHPUT } from './sql/read-jobs';
 import { ABANDON_JOBS, REAP_ZOMBIES } from './sql/reap-zombies';
+import { TIMELINE, type TimelineJob, toTimelineJob } from './sql/timeline';
 import {
   LIST_WORKERS,
   REGISTER_WORKER,
@@ -409,6 +410,23 @@ export class Queue {
       bucketSeconds,
     ]);
     return rows.map((r) => ({ tag: r.tag, bucket: new Date(Number(r.bucket) * 1000), count: Number(r.n) }));
+  }
+
+  /**
+   * Jobs running now and jobs finished in the last `windowMs` (at most `limit` of each), for the
+   * timeline: a bounded read whose cost does not grow with the history.
+   */
+  async timeline({
+    windowMs = 30_000,
+    limit = 2000,
+  }: {
+    windowMs?: number;
+    limit?: number;
+  } = {}): Promise<TimelineJob[]> {
+    const seconds = Math.min(Math.max(windowMs, 1), 3_600_000) / 1000;
+    const max = Math.min(Math.max(Math.floor(limit), 1), 10_000);
+    const { rows } = await this.db.query<Record<string, unknown>>(TIMELINE, [seconds, max]);
+    return rows.map(toTimelineJob);
   }
 
   async workers({ seenWithinMs = 600_000 }: { seenWithinMs?: number } = {}): Promise<WorkerInfo[]> {

@@ -14,6 +14,7 @@ import { registerJobRoutes } from './routes/jobs';
 import { registerOverviewRoutes } from './routes/overview';
 import { registerRunRoutes } from './routes/run';
 import { registerScriptRoutes } from './routes/scripts';
+import { registerTimelineRoutes } from './routes/timeline';
 import { registerWorkerGroupRoutes } from './routes/worker-groups';
 import { registerWorkerRoutes } from './routes/workers';
 import { registerSecurityHeaders } from './security-headers';
@@ -74,6 +75,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   registerRunRoutes(app, ctx);
   registerOverviewRoutes(app, ctx);
+  registerTimelineRoutes(app, ctx);
 
   const metrics = new ServerMetrics(queue, { defaultMetrics: options.defaultMetrics });
   app.get('/metrics', async (_request, reply) => {

@@ -4,6 +4,7 @@ import { TokenPrompt } from './components/TokenPrompt';
 import { JobPage } from './pages/JobPage';
 import { RunsPage } from './pages/RunsPage';
 import { ScriptsPage } from './pages/ScriptsPage';
+import { TimelinePage } from './pages/TimelinePage';
 import { WorkersPage } from './pages/WorkersPage';
 import { href, type Route, useRoute } from './router';
 import { onTokenNeeded, readToken, saveToken } from './token';
@@ -14,6 +15,7 @@ const NAV = [
   { id: 'runs', label: 'Runs', to: href.runs(), active: (r: Route) => r.page === 'runs' || r.page === 'job' },
   { id: 'scripts', label: 'Scripts', to: href.scripts(), active: (r: Route) => r.page === 'scripts' },
   { id: 'workers', label: 'Workers', to: href.workers(), active: (r: Route) => r.page === 'workers' },
+  { id: 'timeline', label: 'Timeline', to: href.timeline(), active: (r: Route) => r.page === 'timeline' },
 ];
 
 function Page({ route }: { route: Route }) {
@@ -26,6 +28,8 @@ function Page({ route }: { route: Route }) {
       return <ScriptsPage path={route.path} />;
     case 'workers':
       return <WorkersPage />;
+    case 'timeline':
+      return <TimelinePage />;
   }
 }
 

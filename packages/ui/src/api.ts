@@ -204,3 +204,16 @@ export function streamJobLogs(id: string, handlers: LogStreamHandlers, signal: A
   };
   void loop();
 }
+
+/** The job timeline, a job's earlier attempts, and a re-run with other args. */
+export const historyApi = {
+  timeline: (seconds: number) =>
+    request<import('./types').Timeline>('GET', `/api/timeline${query({ seconds })}`),
+  attempts: (id: string) =>
+    request<{ attempts: import('./types').JobAttempt[] }>(
+      'GET',
+      `/api/jobs/${encodeURIComponent(id)}/attempts`,
+    ).then((r) => r.attempts),
+  rerunWithArgs: (id: string, args: Record<string, unknown>) =>
+    request<{ id: string }>('POST', `/api/jobs/${encodeURIComponent(id)}/rerun`, { args }),
+};

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/pages.css';
+import './styles/timeline.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

@@ -8,6 +8,7 @@ describe('parseHash', () => {
     expect(parseHash('#/scripts')).toEqual({ page: 'scripts', path: null });
     expect(parseHash(href.script('f/app/send'))).toEqual({ page: 'scripts', path: 'f/app/send' });
     expect(parseHash('#/workers')).toEqual({ page: 'workers' });
+    expect(parseHash(href.timeline())).toEqual({ page: 'timeline' });
   });
 
   it('reads run filters from the query', () => {

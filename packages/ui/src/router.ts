@@ -1,11 +1,12 @@
-// Hash routing: #/runs?path=…, #/jobs/<id>, #/scripts, #/scripts/<path>, #/workers.
+// Hash routing: #/runs?path=…, #/jobs/<id>, #/scripts, #/scripts/<path>, #/workers, #/timeline.
 import { useEffect, useState } from 'react';
 
 export type Route =
   | { page: 'runs'; query: URLSearchParams }
   | { page: 'job'; id: string }
   | { page: 'scripts'; path: string | null }
-  | { page: 'workers' };
+  | { page: 'workers' }
+  | { page: 'timeline' };
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -15,6 +16,7 @@ export function parseHash(hash: string): Route {
   if (head === 'jobs' && rest.length > 0) return { page: 'job', id: rest.join('/') };
   if (head === 'scripts') return { page: 'scripts', path: rest.length > 0 ? rest.join('/') : null };
   if (head === 'workers') return { page: 'workers' };
+  if (head === 'timeline') return { page: 'timeline' };
   return { page: 'runs', query: new URLSearchParams(search) };
 }
 
@@ -27,6 +29,7 @@ export const href = {
   scripts: () => '#/scripts',
   script: (path: string) => `#/scripts/${path.split('/').map(encodeURIComponent).join('/')}`,
   workers: () => '#/workers',
+  timeline: () => '#/timeline',
 };
 
 export function navigate(to: string): void {

@@ -102,3 +102,20 @@ export type JobInput = {
 };
 
 export type JobFilter = { status?: string; path?: string; tag?: string; worker?: string };
+
+export type Timeline = {
+  /** the server's clock (epoch ms) when it answered */
+  now: number;
+  windowMs: number;
+  jobs: import('./lanes').TimelineBar[];
+  workers: import('./lanes').WorkerInfo[];
+};
+
+export type JobAttempt = {
+  attempt: number;
+  status: 'failure' | 'lost';
+  error: JobError | null;
+  worker: string | null;
+  startedAt: string | null;
+  endedAt: string;
+};

@@ -12,10 +12,11 @@ type Props = {
   scriptPaths: string[];
   onSaved: (name: string) => void;
   onDeleted: () => void;
+  onClose: () => void;
 };
 
 /** Create or edit a worker group: tags or a dedicated script, concurrency, env, init script. */
-export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }: Props) {
+export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted, onClose }: Props) {
   const [draft, setDraft] = useState(initial);
   const [invalid, setInvalid] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -50,7 +51,14 @@ export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }:
   };
 
   return (
-    <form className="panel group-editor" onSubmit={save} aria-labelledby="group-editor-title">
+    <form
+      id="group-editor"
+      className="panel group-editor"
+      onSubmit={save}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      aria-labelledby="group-editor-title"
+      data-testid="group-editor"
+    >
       <h2 id="group-editor-title" className="panel-title">
         {isNew ? 'New worker group' : `Edit group ${initial.name}`}
       </h2>
@@ -119,6 +127,9 @@ export function GroupEditor({ initial, isNew, scriptPaths, onSaved, onDeleted }:
       <FieldError message={invalid} testId="group-error" />
       <ErrorBanner error={error} testId="group-save-error" />
       <div className="actions">
+        <button type="button" className="ghost" onClick={onClose} data-testid="group-cancel-button">
+          Cancel
+        </button>
         {!isNew && (
           <button
             type="button"

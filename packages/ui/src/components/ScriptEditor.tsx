@@ -3,8 +3,9 @@ import { api } from '../api';
 import { href, navigate } from '../router';
 import { LANGUAGES, type Language, type Script } from '../types';
 import { useAction } from '../useAction';
+import { CodeEditor } from './CodeEditor';
 import { ErrorBanner } from './ErrorBanner';
-import { FieldError, InputField, TextAreaField } from './Field';
+import { FieldError, InputField } from './Field';
 import { SubmitButton } from './SubmitButton';
 
 const EXAMPLES: Record<Language, string> = {
@@ -87,22 +88,20 @@ export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
           </select>
         </label>
       </div>
-      <TextAreaField
-        label={
-          <>
-            Code — export <code>main(args)</code>; its return value is the job's result
-          </>
-        }
-        value={content}
-        onValue={setContent}
-        testId="script-content-input"
-        className="code code-box"
-        rows={18}
-        placeholder={EXAMPLES[language]}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoCorrect="off"
-      />
+      <div className="field">
+        <span>
+          Code — export <code>main(args)</code>; its return value is the job's result{' '}
+          <span className="muted small">(Tab indents; Esc then Tab leaves the editor)</span>
+        </span>
+        <CodeEditor
+          value={content}
+          onValue={setContent}
+          language={language}
+          label="Code"
+          testId="script-content-input"
+          placeholder={EXAMPLES[language]}
+        />
+      </div>
       <FieldError message={invalid} testId="deploy-error" />
       <ErrorBanner error={error} testId="deploy-error" />
       <div className="actions">

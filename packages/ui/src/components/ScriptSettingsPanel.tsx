@@ -1,10 +1,12 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../api';
+import { dedicatedSteps } from '../dedicatedSteps';
 import { href } from '../router';
 import { tagCoverage } from '../tagCoverage';
 import type { Script, ScriptSettings } from '../types';
 import { useAction } from '../useAction';
 import { usePoll } from '../usePoll';
+import { DedicatedStepsView } from './DedicatedStepsView';
 import { ErrorBanner } from './ErrorBanner';
 import { FieldError, InputField } from './Field';
 import { SubmitButton } from './SubmitButton';
@@ -55,10 +57,18 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
   const coverage = usePoll(
     async () => {
       const [groups, workers] = await Promise.all([api.listGroups(), api.listWorkers()]);
-      return tagCoverage(saved.resolvedTag, groups, workers);
+      const state = {
+        path: script.path,
+        dedicated: saved.settings.dedicated,
+        resolvedTag: saved.resolvedTag,
+      };
+      return {
+        ...tagCoverage(saved.resolvedTag, groups, workers),
+        steps: dedicatedSteps(state, groups, workers),
+      };
     },
     2000,
-    [saved.resolvedTag],
+    [saved.resolvedTag, saved.settings.dedicated],
   );
 
   // A deploy or another tab may change settings: follow the server while nothing is being edited.
@@ -104,6 +114,7 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
       <h2 id="settings-title" className="panel-title">
         Settings
       </h2>
+      {cov && <DedicatedStepsView steps={cov.steps} where="script" />}
       <div className="toggle-row">
         <input
           id={dedicatedId}

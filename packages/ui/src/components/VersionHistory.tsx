@@ -1,15 +1,19 @@
+import { useState } from 'react';
 import { formatTime } from '../format';
 import type { ScriptVersion } from '../types';
+import { VersionDiffView } from './VersionDiffView';
 
 type Props = {
+  path: string;
   versions: ScriptVersion[] | undefined;
   current: number;
   shown: number;
   onShow: (version: number) => void;
 };
 
-/** The script's deploys, newest first; "Open" loads that version's code into the editor. */
-export function VersionHistory({ versions, current, shown, onShow }: Props) {
+/** The script's deploys, newest first; "Open" loads a version into the editor, "Changes" diffs it. */
+export function VersionHistory({ path, versions, current, shown, onShow }: Props) {
+  const [pair, setPair] = useState<{ from: number; to: number } | null>(null);
   return (
     <section className="panel" aria-labelledby="versions-title" data-testid="version-history">
       <h2 id="versions-title" className="panel-title">
@@ -27,6 +31,18 @@ export function VersionHistory({ versions, current, shown, onShow }: Props) {
               </span>
               <span className="muted small">{formatTime(v.createdAt)}</span>
               {v.version === current && <span className="badge">current</span>}
+              {v.version > 1 && (
+                <button
+                  type="button"
+                  className="small-button"
+                  aria-pressed={pair?.to === v.version && pair.from === v.version - 1}
+                  onClick={() => setPair({ from: v.version - 1, to: v.version })}
+                  aria-label={`Show the changes of version ${v.version}`}
+                  data-testid="version-diff-button"
+                >
+                  Changes
+                </button>
+              )}
               <button
                 type="button"
                 className="small-button"
@@ -39,6 +55,15 @@ export function VersionHistory({ versions, current, shown, onShow }: Props) {
             </li>
           ))}
         </ol>
+      )}
+      {versions && pair && (
+        <VersionDiffView
+          path={path}
+          versions={versions}
+          from={pair.from}
+          to={pair.to}
+          onPick={(from, to) => setPair({ from, to })}
+        />
       )}
     </section>
   );

@@ -1,47 +1,19 @@
-import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { api, streamJobLogs } from '../api';
+import { type ReactNode, useEffect, useState } from 'react';
+import { api } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { JobAttempts } from '../components/JobAttempts';
 import { JobErrorView } from '../components/JobErrorView';
+import { JobLogs } from '../components/JobLogs';
+import { JsonView } from '../components/JsonView';
+import { RerunForm } from '../components/RerunForm';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatDuration, formatJson, formatTime } from '../format';
+import { formatDuration, formatTime } from '../format';
 import { href, navigate } from '../router';
 import type { Job } from '../types';
 import { useAction } from '../useAction';
 import { usePoll } from '../usePoll';
 
 const FINAL = new Set(['success', 'failure', 'canceled']);
-
-/** Follows the job's SSE log stream into one growing text, keeping the view pinned to the bottom. */
-function useJobLogs(id: string, onEnd: () => void) {
-  const [text, setText] = useState('');
-  const [state, setState] = useState<'streaming' | 'ended' | 'error'>('streaming');
-  const [error, setError] = useState<unknown>(null);
-  const onEndRef = useRef(onEnd);
-  onEndRef.current = onEnd;
-
-  useEffect(() => {
-    const abort = new AbortController();
-    streamJobLogs(
-      id,
-      {
-        onLog: (_seq, chunk) => setText((t) => t + chunk),
-        onEnd: () => {
-          setState('ended');
-          onEndRef.current();
-        },
-        onError: (err) => {
-          setError(err);
-          setState('error');
-          // Fall back to the stored text so the page still shows what was logged.
-          api.jobLogs(id).then(setText, () => undefined);
-        },
-      },
-      abort.signal,
-    );
-    return () => abort.abort();
-  }, [id]);
-  return { text, state, error };
-}
 
 function Detail({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -59,18 +31,11 @@ export function JobPage({ id }: { id: string }) {
   const poll = usePoll(() => api.getJob(id), done ? 0 : 1000, [id, done]);
   const job: Job | undefined = poll.data;
   const final = job ? FINAL.has(job.status) : false;
-  const logs = useJobLogs(id, poll.reload);
-  const logBox = useRef<HTMLPreElement>(null);
+  const [editArgs, setEditArgs] = useState(false);
 
   useEffect(() => {
     if (final) setDone(true);
   }, [final]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the text grows.
-  useEffect(() => {
-    const el = logBox.current;
-    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
-  }, [logs.text]);
 
   const cancel = () =>
     act(async () => {
@@ -109,9 +74,24 @@ export function JobPage({ id }: { id: string }) {
         <button type="button" onClick={rerun} disabled={busy || !job} data-testid="job-rerun-button">
           Re-run
         </button>
+        <button
+          type="button"
+          onClick={() => setEditArgs(!editArgs)}
+          disabled={!job}
+          aria-expanded={editArgs}
+          aria-controls="rerun-form"
+          data-testid="job-rerun-edit-button"
+        >
+          Re-run with edited args…
+        </button>
       </div>
       <ErrorBanner error={poll.error} />
       <ErrorBanner error={actionError} testId="job-action-error" />
+      {job && editArgs && (
+        <div id="rerun-form">
+          <RerunForm id={id} args={job.args} onClose={() => setEditArgs(false)} />
+        </div>
+      )}
       {job && (
         <>
           <dl className="panel details">
@@ -147,9 +127,7 @@ export function JobPage({ id }: { id: string }) {
             <h2 id="args-title" className="panel-title">
               Args
             </h2>
-            <pre className="code-block" data-testid="job-args">
-              {formatJson(job.args ?? {})}
-            </pre>
+            <JsonView value={job.args ?? {}} label="Args" testId="job-args" />
           </section>
 
           {job.status === 'success' && (
@@ -157,40 +135,14 @@ export function JobPage({ id }: { id: string }) {
               <h2 id="result-title" className="panel-title">
                 Result
               </h2>
-              <pre className="code-block" data-testid="job-result">
-                {formatJson(job.result ?? null)}
-              </pre>
+              <JsonView value={job.result ?? null} label="Result" testId="job-result" />
             </section>
           )}
           {job.error && <JobErrorView error={job.error} />}
+          <JobAttempts job={job} />
         </>
       )}
-
-      <section className="panel" aria-labelledby="logs-title">
-        <div className="panel-head">
-          <h2 id="logs-title" className="panel-title">
-            Logs
-          </h2>
-          <span className="muted small" data-testid="job-logs-state" aria-live="polite">
-            {logs.state === 'streaming'
-              ? 'streaming…'
-              : logs.state === 'ended'
-                ? 'complete'
-                : 'stream failed'}
-          </span>
-        </div>
-        <ErrorBanner error={logs.error} testId="job-logs-error" />
-        <pre
-          ref={logBox}
-          className="code-block logs"
-          data-testid="job-logs"
-          data-state={logs.state}
-          role="log"
-          aria-label="Job logs"
-        >
-          {logs.text || (logs.state === 'streaming' ? '' : '(no output)')}
-        </pre>
-      </section>
+      <JobLogs id={id} onEnd={poll.reload} />
     </div>
   );
 }

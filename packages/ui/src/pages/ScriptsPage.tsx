@@ -101,6 +101,7 @@ function ScriptDetail({
         <div className="col-side">
           <ScriptSettingsPanel script={script} onSaved={() => onChanged()} />
           <VersionHistory
+            path={path}
             versions={versions.data}
             current={script.version}
             shown={inEditor.version}

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { DedicatedStepsView } from '../components/DedicatedStepsView';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { GroupEditor } from '../components/GroupEditor';
 import { ThroughputChart } from '../components/ThroughputChart';
 import { WorkerTable } from '../components/WorkerTable';
+import { type DedicatedSteps, dedicatedSteps } from '../dedicatedSteps';
 import { formatRate } from '../format';
 import { draftFromGroup, emptyGroupDraft } from '../groupForm';
 import { href } from '../router';
@@ -16,11 +18,14 @@ function GroupSection({
   workers,
   now,
   onEdit,
+  steps,
 }: {
   group: WorkerGroup;
   workers: Worker[];
   now: number;
   onEdit: () => void;
+  /** for a dedicated group: the two steps of its script (undefined while loading or generic) */
+  steps?: DedicatedSteps;
 }) {
   const alive = workers.filter((w) => w.alive);
   const jobsDone = workers.reduce((n, w) => n + w.jobsDone, 0);
@@ -44,7 +49,12 @@ function GroupSection({
           <span className="muted small">generic</span>
         )}
         <div className="spacer" />
-        <button type="button" onClick={onEdit} data-testid="group-edit-button">
+        <button
+          type="button"
+          onClick={onEdit}
+          aria-label={`Edit group ${group.name}`}
+          data-testid="group-edit-button"
+        >
           Edit
         </button>
       </div>
@@ -82,6 +92,7 @@ function GroupSection({
           <dd>{formatRate(rate)}</dd>
         </div>
       </dl>
+      {steps && <DedicatedStepsView steps={steps} where="group" />}
       <WorkerTable workers={workers} now={now} />
     </section>
   );
@@ -100,8 +111,9 @@ export function WorkersPage() {
     1000,
     [],
   );
-  const scripts = usePoll(() => api.listScripts(), 0, []);
-  const [editing, setEditing] = useState<string | null>(null);
+  const scripts = usePoll(() => api.listScripts(), 2000, []);
+  /** the editor's subject: undefined = closed, null = a new group, else the group being edited */
+  const [editing, setEditing] = useState<string | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
 
   const groupList = groups.data ?? [];
@@ -109,11 +121,31 @@ export function WorkersPage() {
   const names = new Set(groupList.map((g) => g.name));
   const orphans = workerList.filter((w) => !names.has(w.group));
   const editedGroup = editing ? groupList.find((g) => g.name === editing) : undefined;
+  const scriptList = scripts.data ?? [];
 
   const edit = (name: string | null) => {
     setEditing(name);
     setNotice(null);
-    document.getElementById('group-editor-title')?.scrollIntoView({ block: 'start' });
+    // after the render that opens the form
+    requestAnimationFrame(() => {
+      const title = document.getElementById('group-editor-title');
+      title?.scrollIntoView({ block: 'start' });
+      (
+        document.querySelector('[data-testid="group-editor"] input:not([readonly])') as HTMLElement | null
+      )?.focus();
+    });
+  };
+  const stepsOf = (g: WorkerGroup) => {
+    if (!g.dedicatedWorker) return undefined;
+    const script = scriptList.find((s) => s.path === g.dedicatedWorker);
+    if (!scripts.data) return undefined;
+    return dedicatedSteps(
+      script
+        ? { path: script.path, dedicated: script.settings.dedicated, resolvedTag: script.resolvedTag }
+        : { path: g.dedicatedWorker, dedicated: false, resolvedTag: 'node' },
+      groupList,
+      workerList,
+    );
   };
 
   return (
@@ -121,7 +153,13 @@ export function WorkersPage() {
       <div className="page-head">
         <h1>Workers</h1>
         <div className="spacer" />
-        <button type="button" onClick={() => edit(null)} data-testid="new-group-button">
+        <button
+          type="button"
+          onClick={() => edit(null)}
+          aria-expanded={editing === null}
+          aria-controls="group-editor"
+          data-testid="new-group-button"
+        >
           + New group
         </button>
       </div>
@@ -130,27 +168,30 @@ export function WorkersPage() {
           {notice}
         </div>
       )}
-      <GroupEditor
-        key={editedGroup ? `edit:${editedGroup.name}` : 'new'}
-        initial={editedGroup ? draftFromGroup(editedGroup) : emptyGroupDraft}
-        isNew={!editedGroup}
-        scriptPaths={scripts.data?.map((s) => s.path) ?? []}
-        onSaved={(name) => {
-          setNotice(`Saved group ${name}. Its workers pick up the change live.`);
-          setEditing(name);
-          groups.reload();
-        }}
-        onDeleted={() => {
-          setNotice(`Deleted group ${editing}.`);
-          setEditing(null);
-          groups.reload();
-        }}
-      />
+      {editing !== undefined && (
+        <GroupEditor
+          key={editedGroup ? `edit:${editedGroup.name}` : 'new'}
+          initial={editedGroup ? draftFromGroup(editedGroup) : emptyGroupDraft}
+          isNew={!editedGroup}
+          scriptPaths={scriptList.map((s) => s.path)}
+          onSaved={(name) => {
+            setNotice(`Saved group ${name}. Its workers pick up the change live.`);
+            setEditing(undefined);
+            groups.reload();
+          }}
+          onDeleted={() => {
+            setNotice(`Deleted group ${editing}.`);
+            setEditing(undefined);
+            groups.reload();
+          }}
+          onClose={() => setEditing(undefined)}
+        />
+      )}
       <ErrorBanner error={groups.error} />
       <ErrorBanner error={workers.error} />
       {groups.data && groupList.length === 0 && (
         <p className="muted empty" data-testid="groups-empty">
-          No worker groups yet: create one above.
+          No worker groups yet: create one with “New group”.
         </p>
       )}
       {groupList.map((g) => (
@@ -160,6 +201,7 @@ export function WorkersPage() {
           workers={workerList.filter((w) => w.group === g.name)}
           now={now}
           onEdit={() => edit(g.name)}
+          steps={stepsOf(g)}
         />
       ))}
       {orphans.length > 0 && (

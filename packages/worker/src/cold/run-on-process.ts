@@ -47,6 +47,9 @@ export function runOnProcess(
 
     proc.ready.then((ready) => {
       if (!ready || stoppedAs) return;
+      // The job starts when its process is ready, not when it was handed here: waiting for a fresh
+      // process is the cold start, which the timeline shows as the gap between two jobs.
+      ctx.onStart?.(Date.now());
       const error = proc.send({
         type: 'run',
         scriptPath,

@@ -26,8 +26,11 @@ export type Job = {
   durationMs: number | null;
 };
 
+/** What a deploy can be written in. */
 export type Language = 'typescript' | 'javascript' | 'python';
 export const LANGUAGES: readonly Language[] = ['typescript', 'javascript', 'python'];
+/** A script's language: a deploy language, or `handler` for an in-host handler a worker registered. */
+export type ScriptLanguage = Language | 'handler';
 
 export type ScriptSettings = {
   dedicated: boolean;
@@ -41,7 +44,7 @@ export type Script = {
   path: string;
   hash: string;
   version: number;
-  language: Language;
+  language: ScriptLanguage;
   content?: string;
   createdAt: string;
   settings: ScriptSettings;

@@ -27,7 +27,9 @@ type Props = {
 /** Path, language and code of a script; Deploy makes a new version. */
 export function ScriptEditor({ script, shownVersion, onDeployed }: Props) {
   const [path, setPath] = useState(script?.path ?? '');
-  const [language, setLanguage] = useState<Language>(script?.language ?? 'typescript');
+  // an in-host handler has no code here: deploying one makes it a script, TypeScript by default
+  const deployable = script && script.language !== 'handler' ? script.language : 'typescript';
+  const [language, setLanguage] = useState<Language>(deployable);
   const [content, setContent] = useState(script?.content ?? '');
   const [invalid, setInvalid] = useState<string | null>(null);
   const { busy, error, setError, run } = useAction();

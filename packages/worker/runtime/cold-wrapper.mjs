@@ -116,6 +116,14 @@ async function run({ scriptPath, args, maxResultBytes }) {
   return serialise(value, maxResultBytes);
 }
 
+// In a PID namespace (docs/isolation.md) this process is the namespace's init, and the kernel drops
+// every signal an init does not handle: a stop (SIGTERM) would do nothing until the SIGKILL. Do
+// what the default would, unless the script handles SIGTERM itself.
+if (process.pid === 1) {
+  process.on('SIGTERM', () => {
+    if (process.listenerCount('SIGTERM') === 1) process.exit(143);
+  });
+}
 process.on('uncaughtException', onFatal);
 process.on('unhandledRejection', onFatal);
 // The host went away (crashed or killed): never outlive it.

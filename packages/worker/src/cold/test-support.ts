@@ -143,3 +143,41 @@ export function jobIdOf(wrapperPid: number): string {
   });
   return id;
 }
+
+/**
+ * A job that reaches for everything of its host it can: the environ and cmdline of its parent and
+ * of the host pid given (as its own, the parent, would be in the host's namespace), the host's
+ * memory, every process it can see, and its open file descriptors.
+ */
+export function hostileProbe(hostPid: number): string {
+  return `import { closeSync, openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+const read = (p) => { try { return readFileSync(p, 'latin1'); } catch (e) { return 'ERR ' + e.code; } };
+const open = (p) => { try { closeSync(openSync(p, 'r')); return 'opened'; } catch (e) { return 'ERR ' + e.code; } };
+export function main() {
+  const pids = readdirSync('/proc').filter((e) => /^\\d+$/.test(e));
+  return {
+    ppid: process.ppid,
+    ppidEnviron: read('/proc/' + process.ppid + '/environ'),
+    hostEnviron: read('/proc/${hostPid}/environ'),
+    hostCmdline: read('/proc/${hostPid}/cmdline'),
+    hostMem: open('/proc/${hostPid}/mem'),
+    visible: pids.map((p) => read('/proc/' + p + '/cmdline').split('\\0').join(' ')),
+    fds: readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync('/proc/self/fd/' + fd); } catch { return ''; } }),
+  };
+}`;
+}
+
+export interface ProbeResult {
+  ppid: number;
+  ppidEnviron: string;
+  hostEnviron: string;
+  hostCmdline: string;
+  hostMem: string;
+  visible: string[];
+  fds: string[];
+}
+
+/** Entries of this process's own initial environment (what /proc/<pid>/environ shows of it). */
+export function ownEnvironEntries(): string[] {
+  return readFileSync('/proc/self/environ', 'latin1').split('\0').filter(Boolean);
+}

@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'millrace-dev-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `millrace dev` on embedded PGlite; while it runs, `whileRunning` gets its URL, then it stops. */
-async function dev(whileRunning: (url: string) => Promise<void>): Promise<string[]> {
+async function dev(whileRunning: (url: string) => Promise<void>, flags: string[] = ['--no-dedicated']) {
   const out: string[] = [];
   const io: Io = {
     out: (line) => out.push(line),
@@ -21,7 +21,7 @@ async function dev(whileRunning: (url: string) => Promise<void>): Promise<string
       await whileRunning(/(http:\/\/\S+)/.exec(line)?.[1] ?? '');
     },
   };
-  await buildProgram(io).parseAsync(['dev', '--port', '0', '--no-dedicated'], { from: 'user' });
+  await buildProgram(io).parseAsync(['dev', '--port', '0', ...flags], { from: 'user' });
   return out;
 }
 
@@ -58,4 +58,36 @@ it('runs server, UI and a worker with the examples on PGlite, and stops cleanly'
   // a second start on the same data dir keeps what is deployed
   const again = await dev(async () => {});
   expect(again.some((l) => l.includes('deployed 5'))).toBe(false);
+});
+
+it('survives a dedicated example job that kills its own process and its parent', async () => {
+  // In a thread of this process (the thread runtime), this job would end the test run itself.
+  const hostile = `export function main() {
+    for (const pid of [process.pid, process.ppid]) { try { process.kill(pid, 'SIGKILL'); } catch {} }
+    return 'still here';
+  }`;
+  const post = (url: string, path: string, body: unknown) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const out = await dev(async (url) => {
+    const deployed = await post(url, '/api/scripts', {
+      path: 'f/examples/send_email',
+      content: hostile,
+      language: 'javascript',
+    });
+    expect(deployed.status).toBeLessThan(300);
+    // Its kill(0) (ppid 0 in its PID namespace) reaches its own process group only: the job ends
+    // its own runtime, as a crash, or answers first. Either way, one job and nothing more.
+    const res = await post(url, '/api/run/f/examples/send_email?wait=true', {});
+    const body = await res.json();
+    if (res.ok) expect(body).toBe('still here');
+    else
+      expect(body).toMatchObject({ error: { code: 'JOB_FAILED', details: { error: { reason: 'crash' } } } });
+    const hello = await post(url, '/api/run/f/examples/hello?wait=true', { name: 'Ada' });
+    expect(await hello.json()).toEqual({ greeting: 'Hello, Ada!' });
+  }, []);
+  expect(out.at(-1)).toBe('stopped');
 });

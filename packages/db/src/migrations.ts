@@ -1,6 +1,7 @@
 import schema0001 from '../migrations/0001_schema.sql';
 import claimFunction0002 from '../migrations/0002_claim_function.sql';
 import claimByCtid0003 from '../migrations/0003_claim_by_ctid.sql';
+import workerGroupLimits0009 from '../migrations/0009_worker_group_limits.sql';
 
 export interface Migration {
   id: number;
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   { id: 1, name: '0001_schema', sql: schema0001 },
   { id: 2, name: '0002_claim_function', sql: claimFunction0002 },
   { id: 3, name: '0003_claim_by_ctid', sql: claimByCtid0003 },
+  { id: 9, name: '0009_worker_group_limits', sql: workerGroupLimits0009 },
 ];

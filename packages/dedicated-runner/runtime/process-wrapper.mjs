@@ -51,8 +51,18 @@ for (const stream of [process.stdout, process.stderr]) {
   };
 }
 
-// Orphan guard: if the host dies without closing us (SIGKILL), exit — from a thread, because
-// a script stuck in a sync loop would never run a timer on the main one.
+// In a PID namespace (docs/isolation.md) this process is the namespace's init, and the kernel drops
+// every signal an init does not handle: SIGTERM would do nothing. Do what the default would, unless
+// the script handles SIGTERM itself.
+if (process.pid === 1) {
+  process.on('SIGTERM', () => {
+    if (process.listenerCount('SIGTERM') === 1) process.exit(143);
+  });
+}
+
+// Orphan guard: if the host dies without closing us (SIGKILL), exit — from a thread, because a
+// script stuck in a sync loop would never run a timer on the main one. (In a PID namespace the
+// parent is always 0 here; the parent-death signal set by the host does this job instead.)
 const hostPid = process.ppid;
 new Worker(
   `const { workerData } = require('node:worker_threads');

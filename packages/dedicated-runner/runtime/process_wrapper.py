@@ -18,6 +18,7 @@ import importlib.util
 import inspect
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -204,6 +205,10 @@ def serve(main):
 
 def run():
     global loop
+    if os.getpid() == 1:
+        # The init of a PID namespace (docs/isolation.md) gets only the signals it handles: make
+        # SIGTERM end it as it would any process, unless the script installs its own handler.
+        signal.signal(signal.SIGTERM, lambda signum, _frame: os._exit(128 + signum))
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:

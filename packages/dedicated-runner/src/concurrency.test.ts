@@ -6,14 +6,17 @@ checkNoLeaks();
 
 // Each call reports which thread or process served it and how many calls it held at that moment.
 const script = `
+import { randomUUID } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
+// not process.pid: every process runtime is pid 1 in a PID namespace of its own
+const processId = randomUUID();
 let active = 0;
 export async function main({ waitMs }) {
   active += 1;
   const peak = active;
   await new Promise((resolve) => setTimeout(resolve, waitMs));
   active -= 1;
-  return { runtime: threadId + ':' + process.pid, peak };
+  return { runtime: threadId + ':' + processId, peak };
 }`;
 
 describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {

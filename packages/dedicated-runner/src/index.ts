@@ -22,4 +22,12 @@ export type {
   RuntimeKind,
   ScriptLanguage,
 } from './options';
+export {
+  type Confinement,
+  type ConfineOptions,
+  confinement,
+  type RunAs,
+  signalConfined,
+  spawnConfined,
+} from './process/confine';
 export type { CloseOptions, Runner } from './runner';

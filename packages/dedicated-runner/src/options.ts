@@ -37,6 +37,13 @@ export interface RunnerOptions {
   command?: string[];
   /** Where the script file is written (so its imports resolve). Default: os.tmpdir()/millrace-runner. */
   scriptDir?: string;
+  /**
+   * Process runtime: cap on each process's writable memory (RLIMIT_DATA), in MiB, covering native
+   * and Python allocations that a heap limit misses. Default: none.
+   */
+  memoryLimitMb?: number;
+  /** Process runtime: run the processes as this uid/gid. The host must run as root. */
+  runAs?: { uid: number; gid: number };
   /** Heap limit per thread (thread runtime) or per Node process. Default 512. */
   maxOldGenerationSizeMb?: number;
   /** Default 10 MiB. */
@@ -69,6 +76,8 @@ export interface ResolvedOptions {
   env: Record<string, string>;
   command?: string[];
   scriptDir?: string;
+  memoryLimitMb?: number;
+  runAs?: { uid: number; gid: number };
   maxOldGenerationSizeMb: number;
   maxResultBytes: number;
   timeoutMs?: number;
@@ -108,6 +117,17 @@ function runtimeEnv(env: unknown, inherit: boolean | undefined): Record<string, 
     base[key] = value;
   }
   return base;
+}
+
+function checkRunAs(runAs: unknown, runtime: RuntimeKind): { uid: number; gid: number } | undefined {
+  if (runAs === undefined) return undefined;
+  const { uid, gid } = (runAs ?? {}) as { uid?: unknown; gid?: unknown };
+  if (![uid, gid].every((id) => typeof id === 'number' && Number.isInteger(id) && id > 0)) {
+    throw new InvalidRunnerOptionsError('runAs must be { uid, gid } of positive integers (not root)');
+  }
+  if (runtime !== 'process') throw new InvalidRunnerOptionsError('runAs applies to the process runtime only');
+  if (process.getuid?.() !== 0) throw new InvalidRunnerOptionsError('runAs needs a host running as root');
+  return { uid: uid as number, gid: gid as number };
 }
 
 function pickRuntime(options: RunnerOptions, language: ScriptLanguage): RuntimeKind {
@@ -158,6 +178,11 @@ export function resolveOptions(options: RunnerOptions): ResolvedOptions {
     env: runtimeEnv(options.env, options.inheritEnv),
     command: options.command,
     scriptDir: options.scriptDir,
+    memoryLimitMb:
+      options.memoryLimitMb === undefined
+        ? undefined
+        : positiveInt('memoryLimitMb', options.memoryLimitMb, 0),
+    runAs: checkRunAs(options.runAs, runtime),
     maxOldGenerationSizeMb: positiveInt('maxOldGenerationSizeMb', options.maxOldGenerationSizeMb, 512),
     maxResultBytes: positiveInt('maxResultBytes', options.maxResultBytes, 10 * 1024 * 1024),
     timeoutMs: options.timeoutMs === undefined ? undefined : positiveInt('timeoutMs', options.timeoutMs, 0),

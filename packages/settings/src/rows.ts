@@ -44,6 +44,9 @@ export interface GroupRow {
   concurrency: number;
   env: Record<string, string> | string;
   init_script: string | null;
+  memory_limit_mb: number;
+  default_timeout_ms: number;
+  run_as: string | null;
   updated_at: Date | string;
 }
 
@@ -100,6 +103,9 @@ export function toWorkerGroup(row: GroupRow): WorkerGroup {
     concurrency: Number(row.concurrency),
     env: typeof row.env === 'string' ? JSON.parse(row.env) : row.env,
     initScript: row.init_script,
+    memoryLimitMb: Number(row.memory_limit_mb),
+    defaultTimeoutMs: Number(row.default_timeout_ms),
+    runAs: row.run_as,
     servedTags: row.dedicated_worker ? [dedicatedTag(row.dedicated_worker)] : tags,
     updatedAt: new Date(row.updated_at),
   };

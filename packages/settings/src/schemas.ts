@@ -48,6 +48,52 @@ export const workerGroupNameSchema = z
   .regex(/^[a-z0-9_-]{1,64}$/, 'name must be 1-64 chars of a-z 0-9 _ -');
 
 const ENV_MAX_KEYS = 100;
+/**
+ * Linux refuses to exec with one `NAME=value` string over MAX_ARG_STRLEN (32 pages, 128 KiB with its
+ * NUL) or with argv + env over ARG_MAX (a quarter of the stack limit, 2 MiB by default): every job
+ * spawn would fail with E2BIG. The executor adds a few variables of its own, so the total is kept
+ * well under ARG_MAX.
+ */
+export const ENV_MAX_ENTRY_BYTES = 128 * 1024;
+export const ENV_MAX_TOTAL_BYTES = 1024 * 1024;
+const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/i;
+const entryBytes = (name: string, value: string) => Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
+
+/** A user the job processes run as: a user name, or a numeric uid with an optional gid. */
+export const RUN_AS_RE = /^(?:[a-z_][a-z0-9_.-]{0,31}|\d{1,10}(?::\d{1,10})?)$/;
+
+const envSchema = z
+  .record(
+    z.string(),
+    z.string().refine((value) => !value.includes('\0'), 'env values may not contain NUL bytes'),
+  )
+  .superRefine((env, ctx) => {
+    const names = Object.keys(env);
+    if (names.length > ENV_MAX_KEYS)
+      ctx.addIssue({ code: 'custom', message: `at most ${ENV_MAX_KEYS} env vars` });
+    let total = 0;
+    for (const name of names) {
+      // no "=" (it ends the name) and no NUL: the kernel could not tell the entries apart
+      if (!ENV_NAME_RE.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'env names must match [A-Z_][A-Z0-9_]*' });
+      }
+      const bytes = entryBytes(name, env[name] as string);
+      total += bytes;
+      if (bytes > ENV_MAX_ENTRY_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name}=… is ${bytes} bytes with its terminator, over the ${ENV_MAX_ENTRY_BYTES} byte limit of one environment string (MAX_ARG_STRLEN): no process could be started with it`,
+        });
+      }
+    }
+    if (total > ENV_MAX_TOTAL_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `env is ${total} bytes in all, over the ${ENV_MAX_TOTAL_BYTES} byte limit`,
+      });
+    }
+  });
 
 export const workerGroupInputSchema = z.strictObject({
   tags: z
@@ -58,12 +104,23 @@ export const workerGroupInputSchema = z.strictObject({
     .optional(),
   dedicatedWorker: scriptPathSchema.nullable().optional(),
   concurrency: z.int().min(1).max(1024).optional(),
-  env: z
-    .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/i, 'env names must match [A-Z_][A-Z0-9_]*'), storableText())
-    .refine((env) => Object.keys(env).length <= ENV_MAX_KEYS, `at most ${ENV_MAX_KEYS} env vars`)
-    .optional(),
+  env: envSchema.optional(),
   initScript: storableText()
     .max(1024 * 1024)
+    .nullable()
+    .optional(),
+  /** RLIMIT_DATA of each job process, MiB */
+  memoryLimitMb: z
+    .int()
+    .min(64)
+    .max(1024 * 1024)
+    .optional(),
+  /** timeout of jobs whose script and push set none */
+  defaultTimeoutMs: z.int().min(1).max(86_400_000).optional(),
+  runAs: z
+    .string()
+    .regex(RUN_AS_RE, 'runAs must be a user name or uid[:gid]')
+    .refine((v) => v !== 'root' && !/^0(?::|$)/.test(v), 'runAs may not be root: it would isolate nothing')
     .nullable()
     .optional(),
 });

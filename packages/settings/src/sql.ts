@@ -97,7 +97,8 @@ export const SCRIPT_EXISTS = 'SELECT 1 FROM millrace.scripts WHERE path = $1';
 
 // ---- worker groups ----------------------------------------------------------------------------
 
-const GROUP_COLUMNS = 'name, tags, dedicated_worker, concurrency, env, init_script, updated_at';
+const GROUP_COLUMNS =
+  'name, tags, dedicated_worker, concurrency, env, init_script, memory_limit_mb, default_timeout_ms, run_as, updated_at';
 
 /** $1 name. Makes sure a row exists to lock (the column defaults are a generic group). */
 export const INSERT_GROUP_PLACEHOLDER = `
@@ -106,11 +107,14 @@ export const INSERT_GROUP_PLACEHOLDER = `
 /** $1 name. Concurrent updates of one group are applied one after the other. */
 export const LOCK_GROUP = `SELECT ${GROUP_COLUMNS} FROM millrace.worker_groups WHERE name = $1 FOR UPDATE`;
 
-/** $1 name, $2 tags, $3 dedicated_worker, $4 concurrency, $5 env (json text), $6 init_script */
+/**
+ * $1 name, $2 tags, $3 dedicated_worker, $4 concurrency, $5 env (json text), $6 init_script,
+ * $7 memory_limit_mb, $8 default_timeout_ms, $9 run_as
+ */
 export const UPDATE_GROUP = `
   UPDATE millrace.worker_groups SET
     tags = $2::text[], dedicated_worker = $3, concurrency = $4, env = $5::jsonb, init_script = $6,
-    updated_at = now()
+    memory_limit_mb = $7, default_timeout_ms = $8, run_as = $9, updated_at = now()
   WHERE name = $1
   RETURNING ${GROUP_COLUMNS}`;
 

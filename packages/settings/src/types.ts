@@ -88,6 +88,12 @@ export interface WorkerGroupInput {
   concurrency?: number;
   env?: Record<string, string>;
   initScript?: string | null;
+  /** cap on each job process's writable memory (RLIMIT_DATA), MiB; default 1024 */
+  memoryLimitMb?: number;
+  /** timeout of a job whose script settings and push give none; default 900000 (15 min) */
+  defaultTimeoutMs?: number;
+  /** run job processes as this user (a name or uid[:gid]); needs a worker running as root. null: the worker's user */
+  runAs?: string | null;
 }
 
 export interface WorkerGroup {
@@ -97,6 +103,9 @@ export interface WorkerGroup {
   concurrency: number;
   env: Record<string, string>;
   initScript: string | null;
+  memoryLimitMb: number;
+  defaultTimeoutMs: number;
+  runAs: string | null;
   /** what its workers claim: `['dedicated:<path>']` for a dedicated group, else `tags` */
   servedTags: string[];
   updatedAt: Date;

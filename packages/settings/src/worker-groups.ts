@@ -49,6 +49,9 @@ export async function setWorkerGroup(db: Db, name: string, input: WorkerGroupInp
       input.concurrency ?? current.concurrency,
       JSON.stringify(input.env ?? current.env),
       input.initScript !== undefined ? input.initScript : current.initScript,
+      input.memoryLimitMb ?? current.memoryLimitMb,
+      input.defaultTimeoutMs ?? current.defaultTimeoutMs,
+      input.runAs !== undefined ? input.runAs : current.runAs,
     ]);
     await notifyChange(tx, { kind: 'worker_group', name });
     return toWorkerGroup(updated.rows[0]);

@@ -4,13 +4,14 @@
 //
 // Protocol (IPC, JSON serialisation):
 //   child  -> host  { type: 'ready' }
-//   host   -> child { type: 'run', scriptPath, args, maxResultBytes }
+//   host   -> child { type: 'run', scriptPath, args, maxResultBytes, endMark }
 //   child  -> host  { type: 'started' }   (the script is loaded; main is about to run)
 //   child  -> host  { type: 'result', json } | { type: 'error', error } | { type: 'uncaught', error }
-//   (stdout and stderr are closed just before that last message)
+//   (just before that last message, endMark is written to stdout and stderr and both are closed:
+//   the host cannot rely on end-of-file, which a PID namespace's `unshare` delays until exit)
 // The result travels as a JSON string so its size is checked here, before it crosses the channel,
 // and stdout/stderr stay the job's logs only.
-import { closeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 // One pipe for both streams keeps console.log and console.error in the order the script wrote them
@@ -19,6 +20,7 @@ process.stderr.write = process.stdout.write.bind(process.stdout);
 
 let started = false;
 let finishing = false;
+let endMark;
 
 function describe(err) {
   if (err instanceof Error) return { message: err.message, name: err.name, stack: err.stack };
@@ -35,6 +37,7 @@ function finish(message, exitCode) {
   process.stdout.write('', () => {
     for (const fd of [1, 2]) {
       try {
+        if (endMark) writeSync(fd, endMark);
         closeSync(fd);
       } catch {
         // already closed by the script
@@ -116,6 +119,14 @@ async function run({ scriptPath, args, maxResultBytes }) {
   return serialise(value, maxResultBytes);
 }
 
+// In a PID namespace (docs/isolation.md) this process is the namespace's init, and the kernel drops
+// every signal an init does not handle: a stop (SIGTERM) would do nothing until the SIGKILL. Do
+// what the default would, unless the script handles SIGTERM itself.
+if (process.pid === 1) {
+  process.on('SIGTERM', () => {
+    if (process.listenerCount('SIGTERM') === 1) process.exit(143);
+  });
+}
 process.on('uncaughtException', onFatal);
 process.on('unhandledRejection', onFatal);
 // The host went away (crashed or killed): never outlive it.
@@ -123,6 +134,7 @@ process.on('disconnect', () => process.exit(1));
 process.on('message', (message) => {
   if (started || message?.type !== 'run') return;
   started = true;
+  endMark = message.endMark;
   // From here on only the script's own work keeps the process alive: a main() whose promise can
   // never settle lets the process end instead of hanging until the timeout.
   process.channel?.unref();

@@ -8,6 +8,12 @@ export interface GenericExecutorOptions {
   env: Record<string, string>;
   /** pre-started processes per slot (see cold/README.md); 0 = spawn per job */
   spares?: number;
+  /** RLIMIT_DATA of each job process, MiB (default 1024) */
+  memoryLimitMb?: number;
+  /** timeout of a job that sets none (default 15 min) */
+  defaultTimeoutMs?: number;
+  /** run job processes as this uid/gid (the worker must run as root) */
+  runAs?: { uid: number; gid: number };
 }
 
 /**
@@ -18,11 +24,20 @@ export interface GenericExecutorOptions {
 export class GenericExecutor implements Executor {
   private readonly cold: Executor;
   private readonly pythonRuns = new Set<Promise<unknown>>();
+  private readonly limits: Pick<GenericExecutorOptions, 'memoryLimitMb' | 'runAs'> & {
+    defaultTimeoutMs: number;
+  };
 
   constructor(options: GenericExecutorOptions) {
+    this.limits = {
+      memoryLimitMb: options.memoryLimitMb ?? 1024,
+      defaultTimeoutMs: options.defaultTimeoutMs ?? 900_000,
+      runAs: options.runAs,
+    };
     this.cold = createColdExecutor({
       concurrency: options.concurrency,
       env: options.env,
+      ...this.limits,
       ...(options.spares === 0 ? { prestart: false } : options.spares ? { spares: options.spares } : {}),
     });
   }
@@ -35,9 +50,17 @@ export class GenericExecutor implements Executor {
   }
 
   private async runPythonOnce(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
-    const runner = openRunner({ content: job.code, language: 'python', runtime: 'process', env: ctx.env });
+    const { memoryLimitMb, runAs, defaultTimeoutMs } = this.limits;
+    const runner = openRunner({
+      content: job.code,
+      language: 'python',
+      runtime: 'process',
+      env: ctx.env,
+      memoryLimitMb,
+      runAs,
+    });
     try {
-      return await runOnRunner(runner, job, ctx);
+      return await runOnRunner(runner, { ...job, timeoutMs: job.timeoutMs ?? defaultTimeoutMs }, ctx);
     } finally {
       await runner.then((r) => r.close({ force: true })).catch(() => {});
     }

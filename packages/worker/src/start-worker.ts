@@ -3,6 +3,7 @@ import type { Db } from '@millrace/db';
 import type { Handler } from '@millrace/dedicated-runner';
 import { Queue } from '@millrace/queue';
 import { Settings, type WorkerGroup } from '@millrace/settings';
+import { resolveRunAs } from './cold/run-as';
 import { DedicatedExecutor, HandlerExecutor } from './dedicated-executor';
 import { WorkerConfigError } from './errors';
 import type { Executor } from './executor';
@@ -63,20 +64,28 @@ interface Mode {
   concurrency: number;
   env: Record<string, string>;
   dedicatedScript: string | null;
+  /** the group's limits for untrusted job processes (docs/isolation.md) */
+  limits: { memoryLimitMb: number; defaultTimeoutMs: number; runAs: string | null };
 }
 
 function modeOf(group: WorkerGroup, options: StartWorkerOptions): Mode {
   const concurrency = options.concurrency ?? group.concurrency;
   // Warm runtimes (a dedicated script's threads, in-host handlers) are sized for the concurrency.
   const sizedFor = group.dedicatedWorker || options.handlers ? `|${concurrency}` : '';
+  const limits = {
+    memoryLimitMb: group.memoryLimitMb,
+    defaultTimeoutMs: group.defaultTimeoutMs,
+    runAs: group.runAs,
+  };
   return {
     // the executor is rebuilt only when this changes: generic ↔ dedicated, another script, new env,
     // or a new concurrency for warm runtimes; anything else applies to the running one
-    key: `${group.dedicatedWorker ?? ''}|${JSON.stringify(group.env)}${sizedFor}`,
+    key: `${group.dedicatedWorker ?? ''}|${JSON.stringify(group.env)}${sizedFor}|${JSON.stringify(limits)}`,
     tags: group.servedTags,
     concurrency,
     env: group.env,
     dedicatedScript: group.dedicatedWorker,
+    limits,
   };
 }
 
@@ -93,10 +102,13 @@ async function openExecutor(
 ): Promise<Executor> {
   const handlers = options.handlers ? new HandlerExecutor(options.handlers, mode.concurrency) : null;
   if (!mode.dedicatedScript) {
+    const { runAs, ...limits } = mode.limits;
     const generic = new GenericExecutor({
       concurrency: mode.concurrency,
       env: mode.env,
       spares: options.spares,
+      ...limits,
+      runAs: runAs === null ? undefined : resolveRunAs(runAs),
     });
     return new RoutingExecutor(generic, handlers);
   }

@@ -19,6 +19,10 @@ export interface DevFlags extends DbFlags {
  * `millrace dev`: everything in one process on 127.0.0.1 — database (embedded PGlite unless
  * DATABASE_URL), server + UI, a generic worker in `default` (concurrency 2) and, when the `email`
  * group is dedicated, its dedicated worker. Stops gracefully on Ctrl-C / SIGTERM.
+ *
+ * The dedicated worker uses the process runtime, not the faster thread runtime: anyone with the UI
+ * can deploy a new send_email, and a thread runs inside this very process, where `process.kill(
+ * process.pid)` would take the server and the database down with it (docs/isolation.md).
  */
 export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
   io.out(`database: ${describeDb(flags, io)}`);
@@ -45,7 +49,7 @@ export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
       const email = await settings.getWorkerGroup(EMAIL_GROUP).catch(() => null);
       if (email?.dedicatedWorker) {
         try {
-          workers.push(await startWorker({ db, group: EMAIL_GROUP, queue, settings }));
+          workers.push(await startWorker({ db, group: EMAIL_GROUP, queue, settings, runtime: 'process' }));
         } catch (err) {
           io.err(`the dedicated worker of group ${EMAIL_GROUP} did not start: ${(err as Error).message}`);
         }

@@ -2,6 +2,7 @@
 // stdin EOF that would stop it. On exit (normal, process.exit, uncaught error) the host
 // SIGKILLs whatever is left; the wrappers also watch their parent (for a SIGKILLed host).
 import type { ChildProcess } from 'node:child_process';
+import { signalConfined } from './confine';
 
 const live = new Set<ChildProcess>();
 let hooked = false;
@@ -10,7 +11,7 @@ export function trackChild(child: ChildProcess): void {
   if (!hooked) {
     hooked = true;
     process.once('exit', () => {
-      for (const running of live) running.kill('SIGKILL');
+      for (const running of live) signalConfined(running.pid, 'SIGKILL');
     });
   }
   live.add(child);

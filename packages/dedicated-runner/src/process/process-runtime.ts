@@ -2,13 +2,14 @@
 // {"id","args"[,"ahead":true]} and {"drop":id} on stdin; {"type":"ready"|"load-error"} and
 // {"id","type":"result"|"error"|"log"|"started"|"dropped"} on stdout (see protocol.ts).
 // Requests issued in one tick go out in one write.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Call } from '../call';
 import { InvalidArgsError, type ScriptErrorInfo } from '../errors';
 import type { ResolvedOptions } from '../options';
 import { RemoteRuntime } from '../remote-runtime';
 import type { RuntimeEvents, RuntimeFactory } from '../runtime';
 import { writeScriptFile } from '../script-file';
+import { type RunAs, signalConfined, spawnConfined } from './confine';
 import { trackChild } from './live-children';
 import { checkResultSize, defaultCommand, type ProcessMessage, scriptExtension } from './protocol';
 
@@ -17,6 +18,8 @@ export interface ProcessRuntimeOptions {
   env: Record<string, string>;
   maxResultBytes: number;
   onStrayLog: (text: string) => void;
+  memoryLimitMb?: number;
+  runAs?: RunAs;
 }
 
 export class ProcessRuntime extends RemoteRuntime {
@@ -31,8 +34,13 @@ export class ProcessRuntime extends RemoteRuntime {
     events: RuntimeEvents,
   ) {
     super('process', events);
-    const [command, ...args] = options.argv as [string, ...string[]];
-    this.child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Untrusted code: confined (its own PID namespace where the host allows it, memory cap, runAs).
+    this.child = spawnConfined(options.argv, {
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      memoryLimitMb: options.memoryLimitMb,
+      runAs: options.runAs,
+    });
     trackChild(this.child);
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.onStdout(chunk));
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => options.onStrayLog(chunk));
@@ -42,6 +50,8 @@ export class ProcessRuntime extends RemoteRuntime {
       this.spawnError = error;
     });
     // 'close', not 'exit': by then stdout is drained, so no result of a finished call is lost.
+    // Whatever the script started must not outlive it.
+    this.child.once('exit', () => signalConfined(this.child.pid, 'SIGKILL'));
     this.exited = new Promise((resolve) =>
       this.child.once('close', (code, signal) => resolve(this.onExit(code, signal))),
     );
@@ -52,7 +62,7 @@ export class ProcessRuntime extends RemoteRuntime {
       this.exitKind = 'closed';
       // The wrappers exit when stdin ends; a command that ignores it is killed after a grace period.
       this.child.stdin?.end();
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 2000);
+      const timer = setTimeout(() => signalConfined(this.child.pid, 'SIGKILL'), 2000);
       await this.exited;
       clearTimeout(timer);
     }
@@ -78,7 +88,7 @@ export class ProcessRuntime extends RemoteRuntime {
   }
 
   protected terminate(): void {
-    this.child.kill('SIGKILL');
+    signalConfined(this.child.pid, 'SIGKILL');
   }
 
   private flush(): void {
@@ -159,6 +169,8 @@ export async function processRuntimeFactory(
     },
     maxResultBytes: options.maxResultBytes,
     onStrayLog: options.onStrayLog,
+    memoryLimitMb: options.memoryLimitMb,
+    runAs: options.runAs,
   };
   return (events) => new ProcessRuntime(processOptions, events);
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, isAlive, jobFor, waitFor, wrapperPids } from './test-support';
+import { contextFor, JOB_ID, jobFor, jobIdIn, jobProcesses, waitFor, wrapperPids } from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 const longJob = `export async function main() {
-  console.log('pid=' + process.pid);
+  console.log('pid=' + ${JOB_ID});
   await new Promise((r) => setTimeout(r, 60_000));
 }`;
 
@@ -20,10 +20,9 @@ describe('cancel', () => {
     const { ctx, text, controller } = contextFor();
     const running = executor.run(jobFor(longJob), ctx);
     await waitFor(() => text().includes('pid='));
-    const pid = Number(/pid=(\d+)/.exec(text())?.[1]);
     controller.abort();
     expect(await running).toEqual({ status: 'canceled' });
-    expect(isAlive(pid)).toBe(false);
+    expect(jobProcesses(jobIdIn(text()))).toEqual([]);
   });
 
   it('resolves canceled without starting a job whose signal is already aborted', async () => {

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, isAlive, jobFor, waitFor, wrapperPids } from './test-support';
+import {
+  contextFor,
+  isAlive,
+  JOB_ID,
+  jobFor,
+  jobIdIn,
+  jobProcesses,
+  waitFor,
+  wrapperPids,
+} from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -14,12 +23,11 @@ afterEach(async () => {
 
 const gated = `import { existsSync } from 'node:fs';
 export async function main({ release }) {
-  console.log('pid=' + process.pid);
+  console.log('pid=' + ${JOB_ID});
   while (!existsSync(release)) await new Promise((r) => setTimeout(r, 5));
   return 'finished';
 }`;
 const releaseFile = () => join(mkdtempSync(join(tmpdir(), 'millrace-test-')), 'release');
-const pidIn = (text: string) => Number(/pid=(\d+)/.exec(text)?.[1]);
 
 describe('close', () => {
   it('stops every spare', async () => {
@@ -52,7 +60,7 @@ describe('close', () => {
     writeFileSync(release, '');
     expect(await running).toEqual({ status: 'success', result: 'finished' });
     await closing;
-    expect(isAlive(pidIn(text()))).toBe(false);
+    expect(jobProcesses(jobIdIn(text()))).toEqual([]);
   });
 
   it('kills in-flight jobs and turns away queued ones with force', async () => {
@@ -64,7 +72,7 @@ describe('close', () => {
     await executor.close({ force: true });
     expect(await running).toMatchObject({ status: 'failure', error: { reason: 'runtime_lost' } });
     expect(await queued).toMatchObject({ status: 'failure', error: { reason: 'runtime_lost' } });
-    expect(isAlive(pidIn(first.text()))).toBe(false);
+    expect(jobProcesses(jobIdIn(first.text()))).toEqual([]);
   });
 
   it('answers a job submitted after close with a failure instead of rejecting', async () => {

@@ -21,7 +21,13 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
   let closed = false;
 
   const startProcess = (env: Record<string, string>) => {
-    const proc = new ColdProcess({ nodePath: opts.nodePath, wrapperPath, env });
+    const proc = new ColdProcess({
+      nodePath: opts.nodePath,
+      wrapperPath,
+      env,
+      memoryLimitMb: opts.memoryLimitMb,
+      runAs: opts.runAs,
+    });
     live.add(proc);
     proc.ended.then(() => live.delete(proc));
     return proc;

@@ -1,12 +1,17 @@
 // One fresh `node` process running the cold wrapper, used for exactly one job and then gone.
 // It owns the process's temp dir (its cwd, HOME and TMPDIR), its env, its output and its end.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+// The process is confined (docs/isolation.md): its own PID namespace where the host allows it,
+// a memory cap, optionally another user; stopping it stops everything it started.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunAs, signalConfined, spawnConfined } from '@millrace/dedicated-runner';
 import type { JobError } from '../executor';
+import { EndMarkReader } from './end-mark';
 
 /** What the wrapper says on its IPC channel; see runtime/cold-wrapper.mjs. */
 export type WrapperReply =
@@ -25,6 +30,9 @@ export interface ColdProcessOptions {
   nodePath: string;
   wrapperPath: string;
   env: Record<string, string>;
+  /** RLIMIT_DATA of the job's processes, MiB */
+  memoryLimitMb?: number;
+  runAs?: RunAs;
 }
 
 // The only thing a job inherits besides its group env: enough PATH to find common tools.
@@ -32,6 +40,8 @@ const MINIMAL_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 export class ColdProcess {
   readonly env: Record<string, string>;
+  /** written by the wrapper after its last output, in place of end-of-file (see end-mark.ts) */
+  readonly endMark = `\0millrace-end-${randomBytes(12).toString('hex')}\0`;
   /** true once the wrapper is loaded and waiting; false if the process ended first */
   readonly ready: Promise<boolean>;
   /** true once the job's script is loaded; false if the process ended first */
@@ -50,13 +60,15 @@ export class ColdProcess {
   constructor(options: ColdProcessOptions) {
     this.env = options.env;
     const dir = mkdtempSync(join(tmpdir(), 'millrace-job-'));
+    if (options.runAs) chownSync(dir, options.runAs.uid, options.runAs.gid);
     const env = { PATH: MINIMAL_PATH, ...options.env, HOME: dir, TMPDIR: dir };
-    // detached: the process leads its own group, so a kill also reaches anything the script spawned.
-    this.#child = spawn(options.nodePath, [options.wrapperPath], {
+    // It leads its own process group (and namespace), so a kill also reaches anything the script spawned.
+    this.#child = spawnConfined([options.nodePath, options.wrapperPath], {
       cwd: dir,
       env,
-      detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      memoryLimitMb: options.memoryLimitMb,
+      runAs: options.runAs,
     });
     const child = this.#child;
     const ready = deferred<boolean>();
@@ -71,9 +83,11 @@ export class ColdProcess {
     const step = () => {
       if (--pending === 0) answered.resolve();
     };
+    const mark = Buffer.from(this.endMark);
     for (const stream of [child.stdout, child.stderr]) {
-      stream?.on('data', (chunk: Buffer) => this.#onOutput(chunk));
-      stream?.once('end', step);
+      const reader = new EndMarkReader(mark, (chunk) => this.#onOutput(chunk), step);
+      stream?.on('data', (chunk: Buffer) => reader.write(chunk));
+      stream?.once('end', () => reader.end());
     }
     child.on('message', (message: { type?: string }) => {
       if (message?.type === 'ready') ready.resolve(true);
@@ -160,13 +174,7 @@ export class ColdProcess {
   }
 
   #signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.#child.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // ESRCH: the whole group is already gone.
-    }
+    signalConfined(this.#child.pid, signal);
   }
 }
 

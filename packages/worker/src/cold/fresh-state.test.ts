@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, jobFor, wrapperPids } from './test-support';
+import { contextFor, JOB_ID, jobFor, wrapperPids } from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const counter = `let calls = 0;
 globalThis.seen = (globalThis.seen ?? 0) + 1;
-export function main() { calls++; return { calls, seen: globalThis.seen, pid: process.pid, cwd: process.cwd() }; }`;
+export function main() { calls++; return { calls, seen: globalThis.seen, pid: ${JOB_ID}, cwd: process.cwd() }; }`;
 
 describe('fresh state', () => {
   it.each([
@@ -23,7 +23,7 @@ describe('fresh state', () => {
     for (let i = 0; i < 4; i++) {
       const outcome = await executor.run(jobFor(counter), contextFor().ctx);
       expect(outcome.status).toBe('success');
-      results.push((outcome as { result: { calls: number; seen: number; pid: number; cwd: string } }).result);
+      results.push((outcome as { result: { calls: number; seen: number; pid: string; cwd: string } }).result);
     }
     expect(results.map((r) => [r.calls, r.seen])).toEqual([
       [1, 1],

@@ -25,6 +25,15 @@ export interface ColdExecutorOptions {
   killGraceMs?: number;
   /** the node binary. Default: the one running the host */
   nodePath?: string;
+  /**
+   * cap on each job process's writable memory (RLIMIT_DATA: heap, buffers, native allocations),
+   * in MiB. Default 1024, as a worker group's
+   */
+  memoryLimitMb?: number;
+  /** timeout of a job whose own `timeoutMs` is null. Default 900000 (15 min), as a worker group's */
+  defaultTimeoutMs?: number;
+  /** run job processes as this uid/gid (the host must run as root); default: the host's user */
+  runAs?: { uid: number; gid: number };
 }
 
 export interface ResolvedColdOptions {
@@ -36,6 +45,9 @@ export interface ResolvedColdOptions {
   maxLogBytes: number;
   killGraceMs: number;
   nodePath: string;
+  memoryLimitMb: number;
+  defaultTimeoutMs: number;
+  runAs?: { uid: number; gid: number };
 }
 
 export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOptions {
@@ -49,6 +61,9 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
     maxLogBytes: count('maxLogBytes', options.maxLogBytes ?? 5 * 1024 * 1024, 1),
     killGraceMs: count('killGraceMs', options.killGraceMs ?? 2000, 0),
     nodePath: options.nodePath ?? process.execPath,
+    memoryLimitMb: count('memoryLimitMb', options.memoryLimitMb ?? 1024, 64),
+    defaultTimeoutMs: count('defaultTimeoutMs', options.defaultTimeoutMs ?? 900_000, 1),
+    runAs: checkRunAs(options.runAs),
   };
 }
 
@@ -57,4 +72,14 @@ function count(name: string, value: number, min: number): number {
     throw new InvalidColdExecutorOptionsError(`${name} must be an integer >= ${min}, got ${value}`);
   }
   return value;
+}
+
+function checkRunAs(runAs: ColdExecutorOptions['runAs']): ResolvedColdOptions['runAs'] {
+  if (runAs === undefined) return undefined;
+  count('runAs.uid', runAs.uid, 1);
+  count('runAs.gid', runAs.gid, 1);
+  if (process.getuid?.() !== 0) {
+    throw new InvalidColdExecutorOptionsError('runAs needs a worker running as root');
+  }
+  return { uid: runAs.uid, gid: runAs.gid };
 }

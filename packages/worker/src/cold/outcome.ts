@@ -3,13 +3,19 @@
 import type { JobError, JobOutcome } from '../executor';
 import type { ProcessEnd, WrapperReply } from './cold-process';
 
+const ALLOCATION_FAILURE_SIGNALS: string[] = ['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGTRAP', 'SIGILL'];
+
 export function failure(reason: JobError['reason'], message: string, retryable?: boolean): JobOutcome {
   const outcome: JobOutcome = { status: 'failure', error: { message, reason } };
   if (retryable !== undefined) outcome.retryable = retryable;
   return outcome;
 }
 
-export function outcomeOf(reply: WrapperReply | undefined, end: ProcessEnd): JobOutcome {
+export function outcomeOf(
+  reply: WrapperReply | undefined,
+  end: ProcessEnd,
+  memoryLimitMb?: number,
+): JobOutcome {
   if (reply?.type === 'result') {
     try {
       return { status: 'success', result: JSON.parse(reply.json) };
@@ -29,7 +35,14 @@ export function outcomeOf(reply: WrapperReply | undefined, end: ProcessEnd): Job
     };
   }
   if (end.spawnError) return failure('crash', `could not start node: ${end.spawnError.message}`);
-  if (end.signal) return failure('crash', `process was killed by ${end.signal} before returning a result`);
+  if (end.signal) {
+    // V8 and glibc abort when an allocation fails: the usual way a node job meets its memory cap.
+    const cap =
+      memoryLimitMb !== undefined && ALLOCATION_FAILURE_SIGNALS.includes(end.signal)
+        ? ` (it may have hit its memory cap of ${memoryLimitMb} MiB)`
+        : '';
+    return failure('crash', `process was killed by ${end.signal} before returning a result${cap}`);
+  }
   if (end.code === 0) {
     return failure(
       'no_result',

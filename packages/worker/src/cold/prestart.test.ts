@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, isAlive, jobFor, waitFor, wrapperPids } from './test-support';
+import { contextFor, JOB_ID, jobFor, jobIdOf, jobProcesses, waitFor, wrapperPids } from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -9,20 +9,21 @@ afterEach(async () => {
   expect(wrapperPids()).toEqual([]);
 });
 
-const reportPid = 'export function main() { return process.pid; }';
+const reportPid = `export function main() { return ${JOB_ID}; }`;
 
 describe('pre-started processes', () => {
   it('serves a job with a process started before the job arrived, and replaces it', async () => {
     executor = createColdExecutor({ concurrency: 1, spares: 2 });
     await waitFor(() => wrapperPids().length === 2);
     const before = wrapperPids();
+    const spareIds = before.map(jobIdOf);
     const outcome = await executor.run(jobFor(reportPid), contextFor().ctx);
-    const pid = (outcome as { result: number }).result;
-    expect(before).toContain(pid);
+    const id = (outcome as { result: string }).result;
+    expect(spareIds).toContain(id);
     // The job is over once it answered; node may take a few more milliseconds to exit.
-    await waitFor(() => !isAlive(pid));
+    await waitFor(() => jobProcesses(id).length === 0);
     await waitFor(() => wrapperPids().length === 2);
-    expect(wrapperPids()).not.toContain(pid);
+    expect(wrapperPids().map(jobIdOf)).not.toContain(id);
   });
 
   it('defaults to one spare per slot', async () => {
@@ -35,9 +36,8 @@ describe('pre-started processes', () => {
     expect(wrapperPids()).toEqual([]);
     const outcome = await executor.run(jobFor(reportPid), contextFor().ctx);
     expect(outcome.status).toBe('success');
-    // Only the job's own process, perhaps still exiting: no spare was started in its place.
-    const pid = (outcome as { result: number }).result;
-    expect(wrapperPids().filter((p) => p !== pid)).toEqual([]);
+    // Only the job's own process, perhaps still exiting: no spare was started in its place (a spare
+    // would stay, waiting for a job).
     await waitFor(() => wrapperPids().length === 0);
   });
 

@@ -10,6 +10,9 @@ export interface RunLimits {
   maxResultBytes: number;
   maxLogBytes: number;
   killGraceMs: number;
+  /** for a job that sets no timeout of its own */
+  defaultTimeoutMs: number;
+  memoryLimitMb?: number;
 }
 
 export function runOnProcess(
@@ -33,10 +36,8 @@ export function runOnProcess(
     const onCancel = () => stop({ status: 'canceled' });
     const onForceClose = () =>
       stop(failure('runtime_lost', 'executor was closed with force while the job ran'));
-    const timer =
-      job.timeoutMs === null
-        ? undefined
-        : setTimeout(() => stop(failure('timeout', `timed out after ${job.timeoutMs} ms`)), job.timeoutMs);
+    const timeoutMs = job.timeoutMs ?? limits.defaultTimeoutMs;
+    const timer = setTimeout(() => stop(failure('timeout', `timed out after ${timeoutMs} ms`)), timeoutMs);
 
     proc.setKeepsHostAlive(true);
     proc.attachOutput((chunk) => logs.write(chunk));
@@ -55,6 +56,7 @@ export function runOnProcess(
         scriptPath,
         args: job.args,
         maxResultBytes: limits.maxResultBytes,
+        endMark: proc.endMark,
       });
       if (error) stop(failure('crash', `could not hand the job to the process: ${error.message}`));
     });
@@ -72,11 +74,11 @@ export function runOnProcess(
     proc.answered.then(() => {
       // A stopped job resolves only once its process is dead.
       if (stoppedAs) return;
-      settle(outcomeOf(proc.reply, { code: 0, signal: null }));
+      settle(outcomeOf(proc.reply, { code: 0, signal: null }, limits.memoryLimitMb));
       // It is exiting on its own; make sure it does.
       const reaper = setTimeout(() => proc.terminate(0), limits.killGraceMs);
       proc.ended.then(() => clearTimeout(reaper));
     });
-    proc.ended.then((end) => settle(stoppedAs ?? outcomeOf(proc.reply, end)));
+    proc.ended.then((end) => settle(stoppedAs ?? outcomeOf(proc.reply, end, limits.memoryLimitMb)));
   });
 }

@@ -3,7 +3,7 @@
 // pick a path; write-to-temp-then-rename makes concurrent writers (other slots, other workers
 // sharing the directory) safe: a reader sees either no file or the whole file.
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class ScriptCache {
@@ -39,6 +39,8 @@ export class ScriptCache {
     const temp = join(this.#dir, `${hash}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(temp, code);
+      // readable whatever the host's umask: a job may run as another user (runAs)
+      await chmod(temp, 0o644);
       await rename(temp, file);
     } catch (err) {
       await rm(temp, { force: true });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, isAlive, jobFor, wrapperPids } from './test-support';
+import { contextFor, JOB_ID, jobFor, jobIdIn, jobProcesses, waitFor, wrapperPids } from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -9,20 +9,20 @@ afterEach(async () => {
   expect(wrapperPids()).toEqual([]);
 });
 
-const reportPid = 'console.log("pid=" + process.pid);';
-const pidIn = (text: string) => Number(/pid=(\d+)/.exec(text)?.[1]);
+const reportPid = `console.log("pid=" + ${JOB_ID});`;
 
 describe('timeout', () => {
   it('stops a job that runs past timeoutMs and kills its process', async () => {
     executor = createColdExecutor({ concurrency: 1 });
     const code = `export async function main() { ${reportPid} await new Promise((r) => setTimeout(r, 60_000)); }`;
     const { ctx, text } = contextFor();
-    const outcome = await executor.run(jobFor(code, { timeoutMs: 300 }), ctx);
-    expect(outcome).toEqual({
+    const running = executor.run(jobFor(code, { timeoutMs: 3000 }), ctx);
+    await waitFor(() => text().includes('pid='));
+    expect(await running).toEqual({
       status: 'failure',
-      error: { message: 'timed out after 300 ms', reason: 'timeout' },
+      error: { message: 'timed out after 3000 ms', reason: 'timeout' },
     });
-    expect(isAlive(pidIn(text()))).toBe(false);
+    expect(jobProcesses(jobIdIn(text()))).toEqual([]);
   });
 
   it('uses SIGKILL after killGraceMs when the script ignores SIGTERM', async () => {
@@ -33,10 +33,12 @@ describe('timeout', () => {
       await new Promise((r) => setTimeout(r, 60_000));
     }`;
     const { ctx, text } = contextFor();
-    const outcome = await executor.run(jobFor(code, { timeoutMs: 300 }), ctx);
+    const running = executor.run(jobFor(code, { timeoutMs: 3000 }), ctx);
+    await waitFor(() => text().includes('pid='));
+    const outcome = await running;
     expect(outcome).toMatchObject({ status: 'failure', error: { reason: 'timeout' } });
     expect(text()).toContain('ignoring SIGTERM');
-    expect(isAlive(pidIn(text()))).toBe(false);
+    expect(jobProcesses(jobIdIn(text()))).toEqual([]);
   });
 
   it('also kills processes the script started', async () => {
@@ -44,15 +46,17 @@ describe('timeout', () => {
     const code = `import { spawn } from 'node:child_process';
       export async function main() {
         const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
-        console.log('grandchild=' + child.pid);
+        await new Promise((r) => child.once('spawn', r));
+        ${reportPid}
         await new Promise((r) => setTimeout(r, 60_000));
       }`;
     const { ctx, text } = contextFor();
-    const outcome = await executor.run(jobFor(code, { timeoutMs: 500 }), ctx);
+    const running = executor.run(jobFor(code, { timeoutMs: 10_000 }), ctx);
+    await waitFor(() => text().includes('pid='));
+    expect(jobProcesses(jobIdIn(text())).length).toBeGreaterThanOrEqual(2);
+    const outcome = await running;
     expect(outcome).toMatchObject({ status: 'failure', error: { reason: 'timeout' } });
-    const grandchild = Number(/grandchild=(\d+)/.exec(text())?.[1]);
-    expect(grandchild).toBeGreaterThan(0);
-    expect(isAlive(grandchild)).toBe(false);
+    expect(jobProcesses(jobIdIn(text()))).toEqual([]);
   });
 
   it('lets a job with no timeout run to the end', async () => {

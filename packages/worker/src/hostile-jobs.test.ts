@@ -1,0 +1,65 @@
+// Hostile jobs through the whole worker (queue, group settings, generic executor), on both drivers:
+// the group's memory cap and default timeout hold, and the worker's environment stays out of reach.
+import { confinement } from '@millrace/dedicated-runner';
+import { testDrivers } from '@millrace/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownEnvironEntries } from './cold/test-support';
+import { openWorkerFixture, type WorkerFixture } from './test-support';
+
+describe.each(testDrivers())('hostile jobs on a generic worker on %s', (driver) => {
+  let f: WorkerFixture;
+  beforeAll(async () => {
+    f = await openWorkerFixture(driver);
+    await f.settings.setWorkerGroup('hostile', {
+      tags: ['hostile'],
+      env: { GROUP_VAR: 'g' },
+      memoryLimitMb: 256,
+      defaultTimeoutMs: 2000,
+    });
+    const scripts: Record<string, string> = {
+      'f/hostile/environ': `import { readdirSync, readFileSync } from 'node:fs';
+        export function main() {
+          const pids = [process.ppid, ...readdirSync('/proc').filter((e) => /^\\d+$/.test(e))];
+          // entries one a line: PostgreSQL's jsonb refuses a NUL in a result
+          return pids.map((pid) => { try { return readFileSync('/proc/' + pid + '/environ', 'latin1').replaceAll('\\0', '\\n'); } catch { return ''; } }).join('\\n');
+        }`,
+      'f/hostile/hog': 'export function main() { return Buffer.alloc(1024 * 1024 * 1024).length; }',
+      'f/hostile/endless':
+        'export async function main() { await new Promise(() => setInterval(() => {}, 1000)); }',
+      'f/hostile/fine': 'export function main() { return "still serving"; }',
+    };
+    for (const [path, content] of Object.entries(scripts)) {
+      await f.deploy(path, content);
+      await f.settings.setScriptSettings(path, { tag: 'hostile', maxAttempts: 1 });
+    }
+    await f.start({ group: 'hostile' });
+  });
+  afterAll(() => f.drop());
+
+  it.runIf(confinement().mode === 'pid-namespace')(
+    "finds nothing of the worker's environment in any /proc/<pid>/environ it can see",
+    async () => {
+      const job = await f.finished(await f.queue.push('f/hostile/environ'));
+      expect(job.status).toBe('success');
+      const seen = job.result as string;
+      expect(seen).toContain('GROUP_VAR=g');
+      // every entry of this (the worker's) process's own environment, as /proc shows it
+      const lines = new Set(seen.split('\n'));
+      // (NODE_CHANNEL_* is node's IPC plumbing, in every IPC child's environ: the job's own too)
+      const workerEnv = ownEnvironEntries().filter((entry) => !entry.startsWith('NODE_CHANNEL_'));
+      expect(workerEnv.length).toBeGreaterThan(0);
+      expect(workerEnv.filter((entry) => lines.has(entry))).toEqual([]);
+    },
+  );
+
+  it("fails a job over the group's memory cap, and serves the next one", async () => {
+    const hog = await f.finished(await f.queue.push('f/hostile/hog'));
+    expect(hog).toMatchObject({ status: 'failure', error: { name: 'RangeError' } });
+    expect((await f.finished(await f.queue.push('f/hostile/fine'))).result).toBe('still serving');
+  });
+
+  it("ends a job that sets no timeout at the group's default timeout", async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/endless'));
+    expect(job).toMatchObject({ status: 'failure', error: { message: 'timed out after 2000 ms' } });
+  });
+});

@@ -11,6 +11,12 @@ export interface DedicatedExecutorOptions {
   runtime?: Exclude<RuntimeKind, 'inline'>;
   /** threads or processes; default min(concurrency, cores) */
   threads?: number;
+  /** process runtime (untrusted code): RLIMIT_DATA of each process, MiB */
+  memoryLimitMb?: number;
+  /** process runtime: run the processes as this uid/gid (the worker runs as root) */
+  runAs?: { uid: number; gid: number };
+  /** a job with no timeout of its own gets this one (every runtime) */
+  defaultTimeoutMs?: number;
 }
 
 interface VersionRunner {
@@ -44,7 +50,8 @@ export class DedicatedExecutor implements Executor {
     const entry = this.runnerFor(job);
     entry.inFlight++;
     try {
-      return await runOnRunner(entry.runner, job, ctx);
+      const timeoutMs = job.timeoutMs ?? this.options.defaultTimeoutMs ?? null;
+      return await runOnRunner(entry.runner, timeoutMs === job.timeoutMs ? job : { ...job, timeoutMs }, ctx);
     } finally {
       entry.inFlight--;
       this.retireIdle();
@@ -80,10 +87,15 @@ export class DedicatedExecutor implements Executor {
     let entry = this.runners.get(job.hash);
     if (!entry) {
       const python = job.language === 'python';
+      const runtime = python ? 'process' : (this.options.runtime ?? 'thread');
+      // the group's confinement applies where code is untrusted: a process; a thread is the worker's own
+      const confined =
+        runtime === 'process' ? { memoryLimitMb: this.options.memoryLimitMb, runAs: this.options.runAs } : {};
       const runner = openRunner({
         content: job.code,
         language: python ? 'python' : 'javascript',
-        runtime: python ? 'process' : (this.options.runtime ?? 'thread'),
+        runtime,
+        ...confined,
         concurrency: this.threads,
         maxInFlightPerRuntime: this.maxInFlightPerRuntime,
         lookahead: this.lookahead,

@@ -63,3 +63,38 @@ describe.each(testDrivers())('hostile jobs on a generic worker on %s', (driver) 
     expect(job).toMatchObject({ status: 'failure', error: { message: 'timed out after 2000 ms' } });
   });
 });
+
+describe.each(testDrivers())('hostile jobs on a dedicated worker (process runtime) on %s', (driver) => {
+  let f: WorkerFixture;
+  const hog = `let calls = 0;
+    export async function main(a) {
+      calls++;
+      if (a.mode === 'hog') return Buffer.alloc(1024 * 1024 * 1024).length;
+      if (a.mode === 'endless') await new Promise(() => setInterval(() => {}, 1000));
+      return { calls };
+    }`;
+  beforeAll(async () => {
+    f = await openWorkerFixture(driver);
+    await f.deploy('f/hostile/warm', hog, 'javascript');
+    await f.settings.setWorkerGroup('hostile-warm', {
+      dedicatedWorker: 'f/hostile/warm',
+      memoryLimitMb: 256,
+      defaultTimeoutMs: 2000,
+    });
+    await f.settings.setScriptSettings('f/hostile/warm', { dedicated: true, maxAttempts: 1 });
+    await f.start({ group: 'hostile-warm', runtime: 'process' });
+  });
+  afterAll(() => f.drop());
+
+  it("fails a job over the group's memory cap in a warm process, and serves the next one", async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/warm', { mode: 'hog' }));
+    expect(job.status).toBe('failure');
+    expect((await f.finished(await f.queue.push('f/hostile/warm'))).status).toBe('success');
+  });
+
+  it("ends a warm job that sets no timeout at the group's default timeout", async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/warm', { mode: 'endless' }));
+    expect(job).toMatchObject({ status: 'failure', error: { reason: 'timeout' } });
+    expect((await f.finished(await f.queue.push('f/hostile/warm'))).status).toBe('success');
+  });
+});

@@ -101,14 +101,14 @@ async function openExecutor(
   onError: (err: unknown) => void,
 ): Promise<Executor> {
   const handlers = options.handlers ? new HandlerExecutor(options.handlers, mode.concurrency) : null;
+  const { runAs, ...limits } = mode.limits;
+  const confinement = { ...limits, runAs: runAs === null ? undefined : resolveRunAs(runAs) };
   if (!mode.dedicatedScript) {
-    const { runAs, ...limits } = mode.limits;
     const generic = new GenericExecutor({
       concurrency: mode.concurrency,
       env: mode.env,
       spares: options.spares,
-      ...limits,
-      runAs: runAs === null ? undefined : resolveRunAs(runAs),
+      ...confinement,
     });
     return new RoutingExecutor(generic, handlers);
   }
@@ -116,6 +116,7 @@ async function openExecutor(
     concurrency: mode.concurrency,
     env: mode.env,
     runtime: options.runtime,
+    ...confinement,
   });
   if (!handlers?.handles(mode.dedicatedScript)) {
     try {

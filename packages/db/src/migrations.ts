@@ -1,6 +1,8 @@
 import schema0001 from '../migrations/0001_schema.sql';
 import claimFunction0002 from '../migrations/0002_claim_function.sql';
 import claimByCtid0003 from '../migrations/0003_claim_by_ctid.sql';
+import historyPartitions0004 from '../migrations/0004_history_partitions.sql';
+import jobCounters0005 from '../migrations/0005_job_counters.sql';
 
 export interface Migration {
   id: number;
@@ -13,4 +15,6 @@ export const migrations: readonly Migration[] = [
   { id: 1, name: '0001_schema', sql: schema0001 },
   { id: 2, name: '0002_claim_function', sql: claimFunction0002 },
   { id: 3, name: '0003_claim_by_ctid', sql: claimByCtid0003 },
+  { id: 4, name: '0004_history_partitions', sql: historyPartitions0004 },
+  { id: 5, name: '0005_job_counters', sql: jobCounters0005 },
 ];

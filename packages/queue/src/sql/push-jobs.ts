@@ -17,7 +17,7 @@ WITH input AS MATERIALIZED (
 ),
 job_rows AS (
   INSERT INTO millrace.jobs (id, path, script_hash, args, tag, priority, max_attempts, timeout_ms, rerun_of)
-  SELECT id, path, hash, args, tag, priority, max_attempts, timeout_ms, rerun_of FROM input
+  SELECT id, path, decode(hash, 'hex'), args, tag, priority, max_attempts, timeout_ms, rerun_of FROM input
 ),
 queue_rows AS (
   INSERT INTO millrace.job_queue (id, tag, priority, scheduled_for, max_attempts)

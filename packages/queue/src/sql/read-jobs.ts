@@ -2,7 +2,7 @@
 // tables by design (immutable row, hot queue row, completed row); these put it back together.
 
 const JOB_COLUMNS = `
-  j.id::text AS id, j.path, j.script_hash AS hash, j.tag, j.args, j.priority, j.max_attempts, j.timeout_ms,
+  j.id::text AS id, j.path, encode(j.script_hash, 'hex') AS hash, j.tag, j.args, j.priority, j.max_attempts, j.timeout_ms,
   j.rerun_of::text AS rerun_of, j.created_at,
   coalesce(c.status, CASE WHEN q.running THEN 'running' ELSE 'queued' END) AS status,
   c.result, c.error, coalesce(c.worker, q.worker) AS worker, coalesce(c.attempt, q.attempt) AS attempt,
@@ -40,7 +40,11 @@ export const JOB_ATTEMPTS = `
 SELECT attempt, status, error, worker, started_at, ended_at
 FROM millrace.job_attempts WHERE job_id = $1 ORDER BY attempt`;
 
-/** $1: how long a worker may go without a ping and still count as live (ms). */
+/**
+ * Live jobs per tag from the queue (it holds only queued and running jobs), finished jobs per status
+ * from the counters the ending statements keep: nothing here reads history.
+ * $1: how long a worker may go without a ping and still count as live (ms).
+ */
 export const COUNTS = `
 WITH live_tags AS (
   SELECT DISTINCT unnest(tags) AS tag FROM millrace.workers
@@ -53,12 +57,14 @@ by_tag AS (
 SELECT 'tag' AS kind, b.tag AS key, b.queued, b.running, (l.tag IS NOT NULL) AS served
 FROM by_tag b LEFT JOIN live_tags l ON l.tag = b.tag
 UNION ALL
-SELECT 'status', status, count(*)::int, 0, true FROM millrace.job_completed GROUP BY status`;
+SELECT 'status', status, sum(n)::float8, 0, true FROM millrace.job_counts GROUP BY status`;
 
-/** Completed jobs per tag per bucket over the last $1 seconds, buckets of $2 seconds. */
+/**
+ * Completions per tag per bucket over the last $1 seconds, buckets of $2 seconds, from the
+ * per-second counters (job_rate): a primary-key range of at most $1 × tags × shards rows.
+ */
 export const THROUGHPUT = `
-SELECT j.tag, floor(extract(epoch FROM c.completed_at) / $2)::bigint * $2 AS bucket, count(*)::int AS n
-FROM millrace.job_completed c
-JOIN millrace.jobs j ON j.id = c.id
-WHERE c.completed_at > now() - make_interval(secs => $1::float8)
+SELECT tag, floor(second / $2::bigint)::bigint * $2 AS bucket, sum(n)::float8 AS n
+FROM millrace.job_rate
+WHERE second >= floor(date_part('epoch', now()) - $1::float8)::bigint
 GROUP BY 1, 2 ORDER BY 2`;

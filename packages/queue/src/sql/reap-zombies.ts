@@ -5,10 +5,14 @@
  * a machine did. A job whose cancel was requested ends canceled. A re-queued job keeps its
  * scheduled_for, so it goes back to its place at the head of the line, not behind the backlog
  * pushed while it ran. Locking: FOR UPDATE SKIP LOCKED, so several reapers can run at once.
+ * A job that ends here is counted like a completion (sql/counters.ts), without a run time.
  */
+import { countEnded } from './counters';
+
 export const REAP_ZOMBIES = `
 WITH stale AS MATERIALIZED (
   SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
+         q.scheduled_for,
          (NOT q.cancel_requested
           AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
          jsonb_build_object(
@@ -37,8 +41,13 @@ completed AS (
   INSERT INTO millrace.job_completed (id, status, error, worker, attempt, started_at, completed_at)
   SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now()
   FROM stale WHERE NOT requeue
-  RETURNING id
-)
+  RETURNING id, status
+),
+ended AS (
+  SELECT s.tag, c.status, NULL::int AS duration_ms,
+         greatest(0, date_part('epoch', s.started_at - s.scheduled_for) * 1000) AS latency_ms
+  FROM completed c JOIN stale s ON s.id = c.id
+),${countEnded('ended')}
 SELECT s.id::text AS id, s.requeue, s.worker,
        (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
        (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2

@@ -5,12 +5,15 @@ export {
   JobNotFoundError,
   WaitTimeoutError,
 } from './errors';
+export { History, type HistoryOptions, type MaintenanceReport } from './history';
 export { Queue, type QueueOptions } from './queue';
 export { queueStatements } from './statements';
 export type {
   ClaimedJob,
   CompleteReport,
   Completion,
+  CompletionCounter,
+  CounterHistogram,
   HeartbeatReport,
   Job,
   JobAttempt,

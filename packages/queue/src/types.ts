@@ -123,6 +123,25 @@ export interface QueueCounts {
   tagsWithoutWorkers: string[];
 }
 
+/** A histogram kept as counters: `cumulative[i]` jobs took at most `bucketsMs[i]`; `count` is every observation. */
+export interface CounterHistogram {
+  count: number;
+  sumMs: number;
+  bucketsMs: number[];
+  cumulative: number[];
+}
+
+/** Jobs that ended with `status`, per tag, since the database was created (retention never lowers it). */
+export interface CompletionCounter {
+  tag: string;
+  status: 'success' | 'failure' | 'canceled';
+  count: number;
+  /** run time of the jobs that ran (canceled before starting: 0; reaped: not observed) */
+  duration: CounterHistogram;
+  /** from runnable (created or scheduled) to started */
+  latency: CounterHistogram;
+}
+
 export interface WorkerInfo {
   name: string;
   group: string;

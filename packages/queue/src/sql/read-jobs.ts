@@ -20,6 +20,8 @@ WHERE j.id = $1`;
  * Newest first, keyset-paged by id ($6 = before). Every filter is a parameter that may be NULL;
  * the statement text never changes with the input.
  * $1 statuses text[], $2 path, $3 tag, $4 worker, $5 limit, $6 before id.
+ * Four statements, one per kind of status filter (`listStatement` picks one), so each walks the
+ * index that finds its rows first instead of every job newest first until enough match.
  */
 export const LIST_JOBS = `
 SELECT * FROM (
@@ -35,6 +37,53 @@ SELECT * FROM (
 WHERE ($1::text[] IS NULL OR status = ANY($1))
   AND ($4::text IS NULL OR worker = $4)
 LIMIT $5`;
+
+/** Only queued or running jobs: from the queue, which holds nothing else. */
+const LIST_LIVE = `
+SELECT * FROM (
+  SELECT ${JOB_COLUMNS}
+  FROM millrace.job_queue q
+  JOIN millrace.jobs j ON j.id = q.id
+  LEFT JOIN millrace.job_completed c ON false
+  WHERE ($2::text IS NULL OR j.path = $2)
+    AND ($3::text IS NULL OR q.tag = $3)
+    AND ($4::text IS NULL OR q.worker = $4)
+    AND ($6::bigint IS NULL OR q.id < $6)
+  ORDER BY q.id DESC
+) jobs
+WHERE status = ANY($1)
+LIMIT $5`;
+
+/** Only finished jobs, from job_completed newest first. */
+const finished = (extra: string) => `
+SELECT ${JOB_COLUMNS}
+FROM millrace.job_completed c
+JOIN millrace.jobs j ON j.id = c.id
+LEFT JOIN millrace.job_queue q ON false
+WHERE c.status = ANY($1)${extra}
+  AND ($2::text IS NULL OR j.path = $2)
+  AND ($3::text IS NULL OR j.tag = $3)
+  AND ($4::text IS NULL OR c.worker = $4)
+  AND ($6::bigint IS NULL OR c.id < $6)
+ORDER BY c.id DESC
+LIMIT $5`;
+
+const LIST_FINISHED = finished('');
+/** Failed or canceled only: the partial index job_completed_unsuccessful_idx holds just those. */
+const LIST_UNSUCCESSFUL = finished(`
+  AND c.status <> 'success'`);
+
+const LIVE = new Set(['queued', 'running']);
+const UNSUCCESSFUL = new Set(['failure', 'canceled']);
+
+/** The list statement for a status filter (null: any status). */
+export function listStatement(statuses: readonly string[] | null): string {
+  if (statuses === null || statuses.length === 0) return LIST_JOBS;
+  if (statuses.every((s) => LIVE.has(s))) return LIST_LIVE;
+  if (statuses.every((s) => UNSUCCESSFUL.has(s))) return LIST_UNSUCCESSFUL;
+  if (statuses.every((s) => s === 'success' || UNSUCCESSFUL.has(s))) return LIST_FINISHED;
+  return LIST_JOBS;
+}
 
 export const JOB_ATTEMPTS = `
 SELECT attempt, status, error, worker, started_at, ended_at
@@ -68,3 +117,8 @@ SELECT tag, floor(second / $2::bigint)::bigint * $2 AS bucket, sum(n)::float8 AS
 FROM millrace.job_rate
 WHERE second >= floor(date_part('epoch', now()) - $1::float8)::bigint
 GROUP BY 1, 2 ORDER BY 2`;
+
+/** The completion counters, one row per (tag, status, shard); the caller sums the shards. */
+export const COMPLETION_COUNTERS = `
+SELECT tag, status, n, duration_n, duration_ms, duration_le, latency_n, latency_ms, latency_le
+FROM millrace.job_counts`;

@@ -8,6 +8,7 @@ import { workerCommand } from './commands/worker';
 import { DEFAULT_DATA_DIR } from './database';
 import { type Io, processIo } from './io';
 import { jsonObject, port, positiveInt } from './parse-flags';
+import { retentionOption } from './retention-flag';
 
 function dbOptions(cmd: Command): Command {
   return cmd
@@ -32,7 +33,8 @@ export function buildProgram(io: Io = processIo): Command {
       .command('dev')
       .description('database + server + UI on 127.0.0.1 + a worker, with example scripts')
       .option('--port <port>', 'port to listen on', port, 8787)
-      .option('--no-dedicated', 'do not start the dedicated worker of the example email group'),
+      .option('--no-dedicated', 'do not start the dedicated worker of the example email group')
+      .addOption(retentionOption()),
   ).action((flags) => devCommand(flags, io));
 
   dbOptions(
@@ -42,7 +44,8 @@ export function buildProgram(io: Io = processIo): Command {
       .option('--host <host>', 'interface to bind (a token is required off loopback)', '127.0.0.1')
       .option('--port <port>', 'port to listen on', port, 8787)
       .option('--token <token>', 'bearer token required by the API (default: $MILLRACE_TOKEN)')
-      .option('--ui-dir <dir>', 'the UI build to serve (default: $MILLRACE_UI_DIR or packages/ui/dist)'),
+      .option('--ui-dir <dir>', 'the UI build to serve (default: $MILLRACE_UI_DIR or packages/ui/dist)')
+      .addOption(retentionOption()),
   ).action((flags) => serverCommand(flags, io));
 
   dbOptions(
@@ -51,7 +54,8 @@ export function buildProgram(io: Io = processIo): Command {
       .description("a worker that follows its group's config live (generic or dedicated)")
       .requiredOption('--group <name>', 'worker group to serve')
       .option('--concurrency <n>', "jobs at once (default: the group's concurrency)", positiveInt)
-      .option('--name <name>', 'worker name (default: group-host-pid-random)'),
+      .option('--name <name>', 'worker name (default: group-host-pid-random)')
+      .addOption(retentionOption()),
   ).action((flags) => workerCommand(flags, io));
 
   dbOptions(program.command('migrate').description('bring the database schema up to date')).action((flags) =>

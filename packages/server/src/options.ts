@@ -29,6 +29,13 @@ export interface ServerOptions {
   logger?: boolean;
   /** prom-client default process metrics on /metrics (default true) */
   defaultMetrics?: boolean;
+  /**
+   * startServer: finished jobs older than this are removed (default: the queue's, 30 days; 0 = keep
+   * forever). The server runs the history maintenance unless `maintainHistory` is false.
+   */
+  retentionMs?: number;
+  /** startServer: run the history maintenance (id ranges, retention) in this process (default true) */
+  maintainHistory?: boolean;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';

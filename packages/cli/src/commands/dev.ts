@@ -10,6 +10,7 @@ export interface DevFlags extends DbFlags {
   port?: number;
   /** start the dedicated worker of the `email` group too (default true) */
   dedicated?: boolean;
+  retention?: number;
 }
 
 /**
@@ -24,17 +25,22 @@ export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const settings = new Settings(db);
-    const queue = new Queue(db, { settings });
+    const queue = new Queue(db, { settings, retentionMs: flags.retention });
     const deployed = await deployMissingExamples(settings, io);
     if (deployed.length) io.out(`deployed ${deployed.length} example scripts`);
 
     server = await startServer({ db, queue, settings, host: '127.0.0.1', port: flags.port ?? 8787 });
-    workers.push(await startWorker({ db, group: 'default', concurrency: 2, queue, settings }));
+    // the server keeps history (retention) for this process; its workers leave it to it
+    workers.push(
+      await startWorker({ db, group: 'default', concurrency: 2, queue, settings, maintainHistory: false }),
+    );
     if (flags.dedicated !== false) {
       const email = await settings.getWorkerGroup(EMAIL_GROUP).catch(() => null);
       if (email?.dedicatedWorker) {
         try {
-          workers.push(await startWorker({ db, group: EMAIL_GROUP, queue, settings }));
+          workers.push(
+            await startWorker({ db, group: EMAIL_GROUP, queue, settings, maintainHistory: false }),
+          );
         } catch (err) {
           io.err(`the dedicated worker of group ${EMAIL_GROUP} did not start: ${(err as Error).message}`);
         }

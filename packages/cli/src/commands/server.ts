@@ -7,6 +7,7 @@ export interface ServerFlags extends DbFlags {
   port?: number;
   token?: string;
   uiDir?: string;
+  retention?: number;
 }
 
 /** `millrace server`: the HTTP API and UI, no worker. A token is required off loopback. */
@@ -19,6 +20,7 @@ export async function serverCommand(flags: ServerFlags, io: Io): Promise<void> {
       port: flags.port ?? 8787,
       token: flags.token ?? (io.env.MILLRACE_TOKEN || undefined),
       uiDir: flags.uiDir,
+      retentionMs: flags.retention,
     });
     io.out(`database: ${describeDb(flags, io)}`);
     io.out(

@@ -3,6 +3,7 @@ import claimFunction0002 from '../migrations/0002_claim_function.sql';
 import claimByCtid0003 from '../migrations/0003_claim_by_ctid.sql';
 import historyPartitions0004 from '../migrations/0004_history_partitions.sql';
 import jobCounters0005 from '../migrations/0005_job_counters.sql';
+import unsuccessfulFilters0006 from '../migrations/0006_unsuccessful_filters.sql';
 
 export interface Migration {
   id: number;
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { id: 3, name: '0003_claim_by_ctid', sql: claimByCtid0003 },
   { id: 4, name: '0004_history_partitions', sql: historyPartitions0004 },
   { id: 5, name: '0005_job_counters', sql: jobCounters0005 },
+  { id: 6, name: '0006_unsuccessful_filters', sql: unsuccessfulFilters0006 },
 ];

@@ -18,7 +18,8 @@ import {
   TAKE_LEASE,
 } from './sql/history';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** Ids per range: a range is normally ended by time (a day), long before it runs out of ids. */
 export const RANGE_IDS = 10_000_000_000;
 /** A new range is added ahead once the last one has fewer ids left than this. */
@@ -33,7 +34,10 @@ const RATE_KEEP_SECONDS = 2 * 3600;
 export interface HistoryOptions {
   /** finished jobs (with logs and attempts) older than this are removed; 0 keeps them forever (default 30 days) */
   retentionMs?: number;
-  /** how long one id range takes pushes before the next one starts (default 1 day, or retention / 4 when shorter) */
+  /**
+   * how long one id range takes pushes before the next one starts (default: a tenth of the
+   * retention, between 1 hour and 30 days; 30 days when history is kept forever)
+   */
   rangeMs?: number;
   /** a worker row not alive is removed this long after its last ping (default: 1 day, or the retention when shorter) */
   workerRetentionMs?: number;

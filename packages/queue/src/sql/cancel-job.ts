@@ -8,11 +8,11 @@ import { countEnded } from './counters';
 
 export const CANCEL_JOB = `
 WITH dequeued AS (
-  DELETE FROM millrace.job_queue WHERE id = $1 AND NOT running RETURNING id, attempt, tag
+  DELETE FROM millrace.job_queue WHERE id = $1 AND NOT running RETURNING id, attempt, tag, path
 ),
 completed AS (
-  INSERT INTO millrace.job_completed (id, status, error, attempt, completed_at, duration_ms)
-  SELECT id, 'canceled', $2::jsonb, attempt, now(), 0 FROM dequeued
+  INSERT INTO millrace.job_completed (id, status, error, attempt, completed_at, duration_ms, tag, path)
+  SELECT id, 'canceled', $2::jsonb, attempt, now(), 0, tag, path FROM dequeued
   RETURNING id
 ),
 ended AS (

@@ -25,7 +25,7 @@
  * bench/queue-throughput.mjs shows it with the ctid claim (docs/design.md).
  * The counters (sql/counters.ts) are kept in the same statement, from `ended`.
  */
-import { countEnded } from './counters';
+import { countEnded, UNSUCCESSFUL_ONLY } from './counters';
 
 const RETRY = `(i.status = 'failure' AND coalesce(i.retryable, true) AND NOT q.cancel_requested
           AND q.attempt - q.lost_attempts < q.max_attempts)`;
@@ -57,12 +57,13 @@ removed AS (
     AND q.id = i.id AND q.claim_token = i.token AND q.running AND NOT ${RETRY}
   RETURNING q.id, i.status, i.result, i.error, q.worker, q.attempt,
             coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at, i.duration_ms,
-            q.tag, q.scheduled_for
+            q.tag, q.path, q.scheduled_for
 ),
 completed AS (
-  INSERT INTO millrace.job_completed (id, status, result, error, worker, attempt, started_at, completed_at, duration_ms)
+  INSERT INTO millrace.job_completed (id, status, result, error, worker, attempt, started_at, completed_at, duration_ms, tag, path)
   SELECT id, status, result, error, worker, attempt, started_at, now(),
-         coalesce(duration_ms, (date_part('epoch', clock_timestamp() - started_at) * 1000)::int)
+         coalesce(duration_ms, (date_part('epoch', clock_timestamp() - started_at) * 1000)::int),
+         ${UNSUCCESSFUL_ONLY('tag')}, ${UNSUCCESSFUL_ONLY('path')}
   FROM removed
   RETURNING id, status, duration_ms, started_at
 ),

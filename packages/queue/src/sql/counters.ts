@@ -9,6 +9,12 @@
  * Tables: packages/db/migrations/0005_job_counters.sql.
  */
 
+/**
+ * A completed row keeps its job's tag and path only when it did not succeed: the partial indexes
+ * of migration 0006 serve the UI's failure views, and successes pay nothing for them.
+ */
+export const UNSUCCESSFUL_ONLY = (column: string) => `CASE WHEN status <> 'success' THEN ${column} END`;
+
 /** Histogram bucket upper bounds (ms), shared by run time and start latency. */
 export const BUCKETS_MS = [1, 5, 10, 50, 100, 500, 1000, 5000, 10000, 60000, 300000] as const;
 

@@ -54,24 +54,26 @@ SELECT * FROM (
 WHERE status = ANY($1)
 LIMIT $5`;
 
-/** Only finished jobs, from job_completed newest first. */
-const finished = (extra: string) => `
+/** Only finished jobs, from job_completed newest first; `c` has path and tag when unsuccessful. */
+const finished = (extra: string, c: 'c' | 'j') => `
 SELECT ${JOB_COLUMNS}
 FROM millrace.job_completed c
 JOIN millrace.jobs j ON j.id = c.id
 LEFT JOIN millrace.job_queue q ON false
 WHERE c.status = ANY($1)${extra}
-  AND ($2::text IS NULL OR j.path = $2)
-  AND ($3::text IS NULL OR j.tag = $3)
+  AND ($2::text IS NULL OR ${c}.path = $2)
+  AND ($3::text IS NULL OR ${c}.tag = $3)
   AND ($4::text IS NULL OR c.worker = $4)
   AND ($6::bigint IS NULL OR c.id < $6)
 ORDER BY c.id DESC
 LIMIT $5`;
 
-const LIST_FINISHED = finished('');
-/** Failed or canceled only: the partial index job_completed_unsuccessful_idx holds just those. */
-const LIST_UNSUCCESSFUL = finished(`
-  AND c.status <> 'success'`);
+const LIST_FINISHED = finished('', 'j');
+/**
+ * Failed or canceled only: the partial indexes of migrations 0005 and 0006 hold just those rows,
+ * newest first, alone or by path or by tag.
+ */
+const LIST_UNSUCCESSFUL = finished(`\n  AND c.status <> 'success'`, 'c');
 
 const LIVE = new Set(['queued', 'running']);
 const UNSUCCESSFUL = new Set(['failure', 'canceled']);

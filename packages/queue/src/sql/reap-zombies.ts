@@ -12,7 +12,7 @@ import { countEnded } from './counters';
 export const REAP_ZOMBIES = `
 WITH stale AS MATERIALIZED (
   SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
-         q.scheduled_for,
+         q.scheduled_for, q.path,
          (NOT q.cancel_requested
           AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
          jsonb_build_object(
@@ -38,8 +38,9 @@ removed AS (
   DELETE FROM millrace.job_queue q USING stale s WHERE q.id = s.id AND NOT s.requeue
 ),
 completed AS (
-  INSERT INTO millrace.job_completed (id, status, error, worker, attempt, started_at, completed_at)
-  SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now()
+  INSERT INTO millrace.job_completed (id, status, error, worker, attempt, started_at, completed_at, tag, path)
+  SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now(),
+         tag, path
   FROM stale WHERE NOT requeue
   RETURNING id, status
 ),

@@ -31,20 +31,19 @@ SELECT $1::bigint + i, 1, 0, 'processing item ' || i || E'\\n', now() - make_int
 FROM generate_series(10, $2::bigint, 10) AS i`;
 
 // The counters the ending statements would have kept for these jobs (one scan of the fill): every
-// job ran 1 ms and started 2 ms after it was pushed.
+// job ran 1 ms (bucket 0: ≤ 1 ms) and started 2 ms after it was pushed (bucket 1: ≤ 5 ms).
 const FILL_COUNTERS = `
-INSERT INTO millrace.job_counts AS k
-  (tag, status, shard, n, duration_n, duration_ms, duration_le, latency_n, latency_ms, latency_le)
-SELECT j.tag, c.status, 15, count(*), count(*), sum(c.duration_ms),
-       array_fill(count(*), ARRAY[11]), count(*), 2 * count(*),
-       ARRAY[0]::bigint[] || array_fill(count(*), ARRAY[10])
-FROM millrace.job_completed c JOIN millrace.jobs j ON j.id = c.id
-GROUP BY 1, 2
-ON CONFLICT (tag, status, shard) DO UPDATE SET n = k.n + excluded.n, duration_n = k.duration_n + excluded.duration_n,
-  duration_ms = k.duration_ms + excluded.duration_ms,
-  duration_le = millrace.add_buckets(k.duration_le, excluded.duration_le),
-  latency_n = k.latency_n + excluded.latency_n, latency_ms = k.latency_ms + excluded.latency_ms,
-  latency_le = millrace.add_buckets(k.latency_le, excluded.latency_le)`;
+WITH done AS (
+  SELECT j.tag, c.status, count(*) AS n FROM millrace.job_completed c JOIN millrace.jobs j ON j.id = c.id GROUP BY 1, 2
+),
+counts AS (
+  INSERT INTO millrace.job_counts (tag, status, shard, n, duration_n, duration_ms, latency_n, latency_ms)
+  SELECT tag, status, 15, n, n, n, n, 2 * n FROM done
+)
+INSERT INTO millrace.job_histogram (tag, kind, bucket, shard, n)
+SELECT tag, kind, bucket, 15, sum(n) FROM done
+CROSS JOIN (VALUES ('d'::"char", 0), ('l'::"char", 1)) AS k(kind, bucket)
+GROUP BY 1, 2, 3`;
 
 /**
  * Fills `jobs` finished jobs over `days` days into the (fresh, migrated) database `db`, one range

@@ -23,26 +23,41 @@ async function trueCounters(f: QueueFixture) {
   return [...byKey.values()].sort((a, b) => a.tag.localeCompare(b.tag) || a.status.localeCompare(b.status));
 }
 
-function summary(counters: CompletionCounter[]) {
-  return counters.map((c) => ({
+/** Counters and histograms as one comparable shape: per (tag, status), then per tag. */
+async function summary(queue: Queue) {
+  const counters = (await queue.completionCounters()).map((c) => ({
     tag: c.tag,
     status: c.status,
     count: c.count,
     durationCount: c.duration.count,
     durationSumMs: c.duration.sumMs,
-    durationLe: c.duration.cumulative,
   }));
+  const histograms = (await queue.completionHistograms()).map((h) => ({
+    tag: h.tag,
+    durationLe: h.duration.cumulative,
+    durationCount: h.duration.count,
+  }));
+  return { counters, histograms };
 }
 
 function expected(truth: Awaited<ReturnType<typeof trueCounters>>) {
-  return truth.map((t) => ({
+  const counters = truth.map((t) => ({
     tag: t.tag,
     status: t.status,
     count: t.count,
     durationCount: t.durations.length,
     durationSumMs: t.durations.reduce((a, b) => a + b, 0),
-    durationLe: BUCKETS.map((b) => t.durations.filter((d) => d <= b).length),
   }));
+  const tags = [...new Set(truth.map((t) => t.tag))];
+  const histograms = tags.map((tag) => {
+    const durations = truth.filter((t) => t.tag === tag).flatMap((t) => t.durations);
+    return {
+      tag,
+      durationLe: BUCKETS.map((b) => durations.filter((d) => d <= b).length),
+      durationCount: durations.length,
+    };
+  });
+  return { counters, histograms };
 }
 
 describe.each(testDrivers())('completion counters on %s', (driver) => {
@@ -125,12 +140,15 @@ describe.each(testDrivers())('completion counters on %s', (driver) => {
       ['b', 'failure', 1],
       ['b', 'success', 2],
     ]);
-    expect(summary(await f.queue.completionCounters())).toEqual(expected(truth));
+    expect(await summary(f.queue)).toEqual(expected(truth));
     const counts = await f.queue.counts();
     expect(counts.byStatus).toEqual({ queued: 0, running: 0, success: 4, failure: 3, canceled: 3 });
     const latency = (await f.queue.completionCounters()).map((c) => c.latency.count);
     // every job but the one canceled while queued was started
     expect(latency.reduce((x, y) => x + y, 0)).toBe(9);
+    const latencyHistograms = (await f.queue.completionHistograms()).map((h) => h.latency);
+    expect(latencyHistograms.map((h) => h.count)).toEqual([5, 4]);
+    expect(latencyHistograms.map((h) => h.cumulative.at(-1))).toEqual([5, 4]); // none took 5 minutes
   });
 
   it('feed the throughput chart per tag', async () => {
@@ -178,6 +196,6 @@ describe.each(testDrivers())('completion counters on %s', (driver) => {
     const after = await f.queue.completionCounters();
     expect(countOf(after, 'success') - countOf(before, 'success')).toBe(3600);
     expect(countOf(after, 'failure') - countOf(before, 'failure')).toBe(400);
-    expect(summary(after)).toEqual(expected(await trueCounters(f)));
+    expect(await summary(f.queue)).toEqual(expected(await trueCounters(f)));
   });
 });

@@ -24,6 +24,7 @@ export type {
   PushOptions,
   PushRequest,
   QueueCounts,
+  TagHistograms,
   WorkerInfo,
   WorkerRegistration,
 } from './types';

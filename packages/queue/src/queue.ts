@@ -21,7 +21,7 @@ import {
   STOP_WORKER,
   UPDATE_WORKER_TAGS,
 } from './sql/workers';
-import { readCompletionCounters, readCounts, readThroughput } from './stats';
+import { readCompletionCounters, readCounts, readTagHistograms, readThroughput } from './stats';
 import {
   type ClaimedJob,
   type CompleteReport,
@@ -37,6 +37,7 @@ import {
   type PushOptions,
   type PushRequest,
   type QueueCounts,
+  type TagHistograms,
   type WorkerInfo,
   type WorkerRegistration,
 } from './types';
@@ -371,9 +372,14 @@ export class Queue {
     return readThroughput(this.db, minutes, bucketSeconds);
   }
 
-  /** Exact totals of ended jobs per tag and status, with run time and start latency histograms. */
+  /** Exact totals of ended jobs per tag and status (with run time and start latency sums). */
   completionCounters(): Promise<CompletionCounter[]> {
     return readCompletionCounters(this.db);
+  }
+
+  /** Run time and start latency histograms of ended jobs per tag, from counters. */
+  completionHistograms(): Promise<TagHistograms[]> {
+    return readTagHistograms(this.db);
   }
 
   async workers({ seenWithinMs = 600_000 }: { seenWithinMs?: number } = {}): Promise<WorkerInfo[]> {

@@ -1,7 +1,7 @@
 import type { Queryable } from '@millrace/db';
 import { BUCKETS_MS } from './sql/counters';
-import { COMPLETION_COUNTERS, COUNTS, THROUGHPUT } from './sql/read-jobs';
-import type { CompletionCounter, CounterHistogram, JobStatus, QueueCounts } from './types';
+import { COMPLETION_COUNTERS, COUNTS, HISTOGRAM_COUNTERS, THROUGHPUT } from './sql/read-jobs';
+import type { CompletionCounter, CounterHistogram, JobStatus, QueueCounts, TagHistograms } from './types';
 
 // The read side's aggregates, all from maintained counters or the live queue (never history).
 
@@ -37,6 +37,18 @@ export async function readThroughput(db: Queryable, minutes: number, bucketSecon
   return rows.map((r) => ({ tag: r.tag, bucket: new Date(Number(r.bucket) * 1000), count: Number(r.n) }));
 }
 
+/** Jobs ended per (tag, status) since the database was created, exact. */
+export async function readCompletionCounters(db: Queryable): Promise<CompletionCounter[]> {
+  const { rows } = await db.query<Record<string, unknown>>(COMPLETION_COUNTERS);
+  return rows.map((r) => ({
+    tag: r.tag as string,
+    status: r.status as CompletionCounter['status'],
+    count: Number(r.n),
+    duration: { count: Number(r.duration_n), sumMs: Number(r.duration_ms) },
+    latency: { count: Number(r.latency_n), sumMs: Number(r.latency_ms) },
+  }));
+}
+
 const emptyHistogram = (): CounterHistogram => ({
   count: 0,
   sumMs: 0,
@@ -44,33 +56,32 @@ const emptyHistogram = (): CounterHistogram => ({
   cumulative: BUCKETS_MS.map(() => 0),
 });
 
-function addTo(h: CounterHistogram, count: unknown, sumMs: unknown, le: unknown): void {
-  h.count += Number(count);
-  h.sumMs += Number(sumMs);
-  const values = (le as (string | number)[]) ?? [];
-  for (let i = 0; i < h.cumulative.length; i++) h.cumulative[i] += Number(values[i] ?? 0);
-}
-
-/** Jobs ended per (tag, status) since the database was created, exact, with run time and start latency histograms. */
-export async function readCompletionCounters(db: Queryable): Promise<CompletionCounter[]> {
-  const { rows } = await db.query<Record<string, unknown>>(COMPLETION_COUNTERS);
-  const byKey = new Map<string, CompletionCounter>();
-  for (const r of rows) {
-    const key = `${r.tag}\u0000${r.status}`;
-    let c = byKey.get(key);
-    if (!c) {
-      c = {
-        tag: r.tag as string,
-        status: r.status as CompletionCounter['status'],
-        count: 0,
-        duration: emptyHistogram(),
-        latency: emptyHistogram(),
-      };
-      byKey.set(key, c);
+/** Run time and start latency histograms per tag, from the histogram counters. */
+export async function readTagHistograms(db: Queryable): Promise<TagHistograms[]> {
+  const [counters, { rows }] = await Promise.all([
+    readCompletionCounters(db),
+    db.query<{ tag: string; kind: string; bucket: number; n: number }>(HISTOGRAM_COUNTERS),
+  ]);
+  const byTag = new Map<string, TagHistograms>();
+  const of = (tag: string) => {
+    let h = byTag.get(tag);
+    if (!h) {
+      h = { tag, duration: emptyHistogram(), latency: emptyHistogram() };
+      byTag.set(tag, h);
     }
-    c.count += Number(r.n);
-    addTo(c.duration, r.duration_n, r.duration_ms, r.duration_le);
-    addTo(c.latency, r.latency_n, r.latency_ms, r.latency_le);
+    return h;
+  };
+  for (const c of counters) {
+    const h = of(c.tag);
+    h.duration.count += c.duration.count;
+    h.duration.sumMs += c.duration.sumMs;
+    h.latency.count += c.latency.count;
+    h.latency.sumMs += c.latency.sumMs;
   }
-  return [...byKey.values()].sort((a, b) => a.tag.localeCompare(b.tag) || a.status.localeCompare(b.status));
+  for (const r of rows) {
+    const h = of(r.tag)[r.kind === 'd' ? 'duration' : 'latency'];
+    // bucket b counts values whose first bound not exceeded is b: they count for every bound from b on
+    for (let i = Number(r.bucket); i < h.cumulative.length; i++) h.cumulative[i] += Number(r.n);
+  }
+  return [...byTag.values()].sort((a, b) => a.tag.localeCompare(b.tag));
 }

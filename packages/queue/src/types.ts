@@ -123,7 +123,7 @@ export interface QueueCounts {
   tagsWithoutWorkers: string[];
 }
 
-/** A histogram kept as counters: `cumulative[i]` jobs took at most `bucketsMs[i]`; `count` is every observation. */
+/** A histogram kept as counters: `cumulative[i]` observations were at most `bucketsMs[i]`; `count` is all of them. */
 export interface CounterHistogram {
   count: number;
   sumMs: number;
@@ -137,8 +137,15 @@ export interface CompletionCounter {
   status: 'success' | 'failure' | 'canceled';
   count: number;
   /** run time of the jobs that ran (canceled before starting: 0; reaped: not observed) */
-  duration: CounterHistogram;
+  duration: { count: number; sumMs: number };
   /** from runnable (created or scheduled) to started */
+  latency: { count: number; sumMs: number };
+}
+
+/** Run time and start latency of the jobs of one tag that ended, every status together. */
+export interface TagHistograms {
+  tag: string;
+  duration: CounterHistogram;
   latency: CounterHistogram;
 }
 

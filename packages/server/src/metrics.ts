@@ -1,4 +1,4 @@
-import type { CompletionCounter, CounterHistogram, Queue } from '@millrace/queue';
+import type { CounterHistogram, Queue, TagHistograms } from '@millrace/queue';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /**
@@ -79,10 +79,11 @@ export class ServerMetrics {
   }
 
   private async refresh(): Promise<void> {
-    const [counts, workers, counters] = await Promise.all([
+    const [counts, workers, counters, histograms] = await Promise.all([
       this.queue.counts(),
       this.queue.workers(),
       this.queue.completionCounters(),
+      this.queue.completionHistograms(),
     ]);
     this.jobs.reset();
     for (const [status, n] of Object.entries(counts.byStatus)) this.jobs.set({ status }, n);
@@ -98,47 +99,33 @@ export class ServerMetrics {
     // the database totals only grow, so setting the counter to them keeps it monotonic
     this.completed.reset();
     for (const c of counters) this.completed.inc({ tag: c.tag, status: c.status }, c.count);
-    this.duration.update(counters);
-    this.startLatency.update(counters);
+    this.duration.update(histograms);
+    this.startLatency.update(histograms);
   }
 }
 
 /**
  * A Prometheus histogram per tag whose buckets are the database's counters (prom-client's own
- * Histogram can only observe values one by one). Statuses are summed per tag.
+ * Histogram can only observe values one by one).
  */
 class CounterHistogramMetric {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  private byTag = new Map<string, CounterHistogram>();
+  private byTag: [string, CounterHistogram][] = [];
 
   constructor(
     readonly name: string,
     readonly help: string,
-    private readonly pick: (c: CompletionCounter) => CounterHistogram,
+    private readonly pick: (h: TagHistograms) => CounterHistogram,
   ) {}
 
-  update(counters: CompletionCounter[]): void {
-    const byTag = new Map<string, CounterHistogram>();
-    for (const c of counters) {
-      const h = this.pick(c);
-      const sum = byTag.get(c.tag);
-      if (!sum) {
-        byTag.set(c.tag, { ...h, cumulative: [...h.cumulative] });
-        continue;
-      }
-      sum.count += h.count;
-      sum.sumMs += h.sumMs;
-      h.cumulative.forEach((n, i) => {
-        sum.cumulative[i] += n;
-      });
-    }
-    this.byTag = byTag;
+  update(histograms: TagHistograms[]): void {
+    this.byTag = histograms.map((h) => [h.tag, this.pick(h)]);
   }
 
   get() {
     const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
-    for (const [tag, h] of [...this.byTag].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [tag, h] of this.byTag) {
       h.bucketsMs.forEach((ms, i) => {
         values.push({
           metricName: `${this.name}_bucket`,
@@ -154,6 +141,6 @@ class CounterHistogramMetric {
   }
 
   reset(): void {
-    this.byTag.clear();
+    this.byTag = [];
   }
 }

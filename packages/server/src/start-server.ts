@@ -17,8 +17,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   const queue =
-    options.queue ??
-    new Queue(options.db, { settings: options.settings, retentionMs: options.retentionMs });
+    options.queue ?? new Queue(options.db, { settings: options.settings, retentionMs: options.retentionMs });
   const app = await createServer({ ...options, queue, host });
   try {
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });

@@ -15,9 +15,7 @@ completed AS (
   SELECT id, 'canceled', $2::jsonb, attempt, now(), 0, tag, path FROM dequeued
   RETURNING id
 ),
-ended AS (
-  SELECT tag, 'canceled' AS status, 0 AS duration_ms, NULL::float8 AS latency_ms FROM dequeued
-),${countEnded('ended')},
+${countEnded(`SELECT tag, 'canceled' AS status, 0 AS duration_ms, NULL::float8 AS latency_ms FROM dequeued`)},
 flagged AS (
   UPDATE millrace.job_queue SET cancel_requested = true WHERE id = $1 AND running RETURNING id, worker
 )

@@ -143,7 +143,13 @@ FROM millrace.job_rate
 WHERE second >= floor(date_part('epoch', now()) - $1::float8)::bigint
 GROUP BY 1, 2 ORDER BY 2`;
 
-/** The completion counters, one row per (tag, status, shard); the caller sums the shards. */
+/** The completion counters per (tag, status), summed over shards. */
 export const COMPLETION_COUNTERS = `
-SELECT tag, status, n, duration_n, duration_ms, duration_le, latency_n, latency_ms, latency_le
-FROM millrace.job_counts`;
+SELECT tag, status, sum(n)::float8 AS n, sum(duration_n)::float8 AS duration_n, sum(duration_ms)::float8 AS duration_ms,
+       sum(latency_n)::float8 AS latency_n, sum(latency_ms)::float8 AS latency_ms
+FROM millrace.job_counts GROUP BY tag, status ORDER BY tag, status`;
+
+/** The histogram counters per (tag, kind, bucket), summed over shards. */
+export const HISTOGRAM_COUNTERS = `
+SELECT tag, kind::text AS kind, bucket, sum(n)::float8 AS n
+FROM millrace.job_histogram GROUP BY tag, kind, bucket`;

@@ -42,13 +42,13 @@ completed AS (
   SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now(),
          tag, path
   FROM stale WHERE NOT requeue
-  RETURNING id, status
+  RETURNING id
 ),
-ended AS (
-  SELECT s.tag, c.status, NULL::int AS duration_ms,
-         greatest(0, date_part('epoch', s.started_at - s.scheduled_for) * 1000) AS latency_ms
-  FROM completed c JOIN stale s ON s.id = c.id
-),${countEnded('ended')}
+${countEnded(
+  `SELECT tag, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END AS status, NULL::int AS duration_ms,
+         greatest(0, date_part('epoch', started_at - scheduled_for) * 1000) AS latency_ms
+  FROM stale WHERE NOT requeue`,
+)}
 SELECT s.id::text AS id, s.requeue, s.worker,
        (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
        (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2

@@ -50,6 +50,15 @@ export function historyMarkdown(r) {
       `claim ≤ ${t.claimPauseMs} ms: ${status(r.retention.maxClaimMs <= t.claimPauseMs)}`,
     ]),
     row([
+      'baseline: the same drain and probe, no retention (1 s)',
+      '',
+      '',
+      fmt(r.retention.baseline.maxClaimMs),
+      fmt(r.retention.baseline.p99ClaimMs),
+      `${fmt(r.retention.baseline.maxPushMs)} / ${fmt(r.retention.baseline.maxCompleteMs)}`,
+      '',
+    ]),
+    row([
       'fallback: purge a day a live job keeps (batched deletes)',
       fmt(r.purge.jobsPurged),
       fmt(r.purge.ms),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@millrace/db';
+import { HistoryBusyError } from './errors';
 import {
   ADD_RANGE,
   EXPIRE_WORKERS,
@@ -27,6 +28,8 @@ const HEADROOM_IDS = RANGE_IDS / 2;
 /** The sequence jumps to a new range only while this many ids are left in the current one. */
 const JUMP_MARGIN_IDS = 1_000_000;
 const LEASE_MS = 5 * 60_000;
+/** How long a push that found no range waits for another process's pass before giving up. */
+const LEASE_WAIT_MS = 30_000;
 const PURGE_BATCH = 10_000;
 /** The throughput chart reads at most an hour back; per-second counters are kept a little longer. */
 const RATE_KEEP_SECONDS = 2 * 3600;
@@ -134,7 +137,7 @@ export class History {
 
   /** Makes sure a range is ready for the next id (a push found none: maintenance has not run). */
   ensureRanges(): Promise<void> {
-    this.ensuring ??= this.withLease(() => this.prepareRanges({ roll: false }), { wait: true })
+    this.ensuring ??= this.withLease(() => this.prepareRanges({ roll: false }))
       .then(() => {})
       .finally(() => {
         this.ensuring = null;
@@ -166,9 +169,11 @@ export class History {
     return rows.length > 0;
   }
 
-  private async withLease<T>(fn: () => Promise<T>, { wait = true } = {}): Promise<T | undefined> {
-    for (let tries = 0; !(await this.takeLease()); tries++) {
-      if (!wait || tries > 100) return undefined;
+  /** Runs `fn` holding the lease, waiting up to LEASE_WAIT_MS for another holder's pass to end. */
+  private async withLease<T>(fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + LEASE_WAIT_MS;
+    while (!(await this.takeLease())) {
+      if (Date.now() > deadline) throw new HistoryBusyError(LEASE_WAIT_MS);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     try {

@@ -1,5 +1,6 @@
 export {
   ArgsTooLargeError,
+  HistoryBusyError,
   InvalidArgsError,
   InvalidJobOptionsError,
   JobNotFoundError,

@@ -11,7 +11,7 @@ import { COMPLETE_JOBS } from './sql/complete-jobs';
 import { HEARTBEAT } from './sql/heartbeat';
 import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
 import { PUSH_JOBS } from './sql/push-jobs';
-import { GET_JOB, JOB_ATTEMPTS, listStatement } from './sql/read-jobs';
+import { GET_JOB, JOB_ATTEMPTS, listStatement, ORDERED_SCANS } from './sql/read-jobs';
 import { REAP_ZOMBIES } from './sql/reap-zombies';
 import {
   LIST_WORKERS,
@@ -316,14 +316,21 @@ export class Queue {
     const statuses = filter.status === undefined ? null : ([] as JobStatus[]).concat(filter.status);
     if (filter.before !== undefined) this.assertJobId(filter.before);
     const limit = Math.min(Math.max(Math.floor(filter.limit ?? 100), 1), MAX_LIST_LIMIT);
-    const { rows } = await this.db.query(listStatement(statuses), [
+    const { sql, orderedScans } = listStatement(statuses);
+    const params = [
       statuses,
       filter.path ?? null,
       filter.tag ?? null,
       filter.worker ?? null,
       limit,
       filter.before ?? null,
-    ]);
+    ];
+    const { rows } = orderedScans
+      ? await this.db.transaction(async (tx) => {
+          await tx.query(ORDERED_SCANS);
+          return tx.query(sql, params);
+        })
+      : await this.db.query(sql, params);
     return rows.map(toJob);
   }
 

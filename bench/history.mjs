@@ -20,13 +20,13 @@ import { History, Queue } from '@millrace/queue';
 import { createServer } from '@millrace/server';
 import { Settings } from '@millrace/settings';
 import { createBenchDatabase } from './lib/database.mjs';
-import { drainWith, probeHotPath } from './lib/history-drain.mjs';
+import { drainWith, probeHotPath, watchLockWaits } from './lib/history-drain.mjs';
 import { fillHistory, historyBytes } from './lib/history-fill.mjs';
 import { historyMarkdown } from './lib/history-report.mjs';
 import { median, printTable, round } from './lib/stats.mjs';
 
 const DAY_MS = 86_400_000;
-export const FULL = { jobs: 10_000_000, days: 10, drainJobs: 100_000, repetitions: 2, readRuns: 7 };
+export const FULL = { jobs: 10_000_000, days: 10, drainJobs: 100_000, repetitions: 3, readRuns: 7 };
 export const QUICK = { jobs: 200_000, days: 4, drainJobs: 10_000, repetitions: 1, readRuns: 5 };
 export const TARGETS = { readMs: 10, drainRatio: 0.9, claimPauseMs: 100 };
 
@@ -95,17 +95,19 @@ async function measureRetention(system, config, log) {
   await drain.started;
   // the same probe first without retention: what this machine's claims take during a drain anyway
   const baselineProbe = probeHotPath(system);
+  const baselineLocks = watchLockWaits(system.url);
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const baseline = await baselineProbe.stop();
+  const baseline = { ...(await baselineProbe.stop()), ...(await baselineLocks.stop()) };
   const probe = probeHotPath(system);
+  const locks = watchLockWaits(system.url);
   const t0 = performance.now();
   const report = await history.maintain();
   const ms = performance.now() - t0;
-  const during = await probe.stop();
+  const during = { ...(await probe.stop()), ...(await locks.stop()) };
   const drained = await drain.done;
   const after = await db.query('SELECT count(*)::float8 AS n FROM millrace.jobs');
   log(
-    `  retention dropped ${report.rangesDropped} range(s) in ${round(ms)} ms; longest claim ${during.maxClaimMs} ms`,
+    `  retention dropped ${report.rangesDropped} range(s) in ${round(ms)} ms; longest claim ${during.maxClaimMs} ms (${baseline.maxClaimMs} ms without), longest lock wait ${during.longestLockWaitMs} ms`,
   );
   return {
     jobsRemoved: before.rows[0].n - after.rows[0].n + 3 * config.drainJobs,
@@ -129,13 +131,16 @@ async function measurePurge(system, config, log) {
   );
   const history = new History(db, { retentionMs: (config.days - 2.5) * DAY_MS });
   const probe = probeHotPath(system);
+  const locks = watchLockWaits(system.url);
   const t0 = performance.now();
   const report = await history.maintain();
   const ms = performance.now() - t0;
-  const during = await probe.stop();
+  const during = { ...(await probe.stop()), ...(await locks.stop()) };
   const live = await db.query('SELECT count(*)::int AS n FROM millrace.jobs WHERE id = $1', [liveId]);
   if (live.rows[0].n !== 1) throw new Error('the purge removed a live job');
-  log(`  purge deleted ${report.jobsPurged} jobs in ${round(ms)} ms; longest claim ${during.maxClaimMs} ms`);
+  log(
+    `  purge deleted ${report.jobsPurged} jobs in ${round(ms)} ms; longest claim ${during.maxClaimMs} ms, longest lock wait ${during.longestLockWaitMs} ms`,
+  );
   return {
     jobsPurged: report.jobsPurged,
     ms: round(ms),
@@ -156,6 +161,8 @@ export async function runHistoryBench({ quick = false, log = console.log } = {})
     const t0 = performance.now();
     const jobs = await fillHistory(full.db, full.queue, { ...config, hash: full.hash, log });
     const fillSeconds = round((performance.now() - t0) / 1000, 1);
+    // write the fill's dirty pages out now, not during the measurements (needs a superuser)
+    await full.db.query('CHECKPOINT').catch(() => {});
     const bytes = await historyBytes(full.db);
     const total = Object.values(bytes).reduce((a, b) => a + b, 0);
 

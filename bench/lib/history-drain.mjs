@@ -111,3 +111,56 @@ export function probeHotPath(system) {
     },
   };
 }
+
+/**
+ * Samples this database's lock waits every few ms on its own connection until `stop()`: the longest
+ * wait seen, and the longest of a claim (millrace.claim_jobs), a completion or a push. CPU time a
+ * loaded machine takes from a statement is not a lock wait: this sees only what blocking costs.
+ */
+export function watchLockWaits(url) {
+  let stopping = false;
+  const longest = { any: 0, claim: 0, complete: 0, push: 0 };
+  let longestQuery = null;
+  let samples = 0;
+  const loop = (async () => {
+    const db = await openDb({ url, poolSize: 1, migrate: false });
+    try {
+      while (!stopping) {
+        const { rows } = await db.query(`
+          SELECT date_part('epoch', clock_timestamp() - l.waitstart) * 1000 AS ms, a.query
+          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE NOT l.granted AND a.datname = current_database() AND l.waitstart IS NOT NULL`);
+        samples++;
+        for (const r of rows) {
+          const kind = /claim_jobs/.test(r.query)
+            ? 'claim'
+            : /job_completed/.test(r.query) && /job_queue/.test(r.query)
+              ? 'complete'
+              : /INSERT INTO millrace.jobs/.test(r.query)
+                ? 'push'
+                : null;
+          if (r.ms > longest.any) longestQuery = r.query.replace(/\s+/g, ' ').trim().slice(0, 80);
+          longest.any = Math.max(longest.any, r.ms);
+          if (kind) longest[kind] = Math.max(longest[kind], r.ms);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      await db.close();
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      await loop;
+      return {
+        samples,
+        longestLockWaitMs: round(longest.any, 1),
+        claimLockWaitMs: round(longest.claim, 1),
+        completeLockWaitMs: round(longest.complete, 1),
+        pushLockWaitMs: round(longest.push, 1),
+        longestLockWaitQuery: longestQuery,
+      };
+    },
+  };
+}

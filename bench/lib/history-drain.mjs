@@ -132,11 +132,12 @@ export function watchLockWaits(url) {
           WHERE NOT l.granted AND a.datname = current_database() AND l.waitstart IS NOT NULL`);
         samples++;
         for (const r of rows) {
+          // pg_stat_activity keeps the first 1 kB of a statement: matched on how each one begins
           const kind = /claim_jobs/.test(r.query)
             ? 'claim'
-            : /job_completed/.test(r.query) && /job_queue/.test(r.query)
+            : /unnest\(\$1::bigint\[\], \$2::bigint\[\], \$3::text\[\]/.test(r.query)
               ? 'complete'
-              : /INSERT INTO millrace.jobs/.test(r.query)
+              : /INSERT INTO millrace.jobs /.test(r.query)
                 ? 'push'
                 : null;
           if (r.ms > longest.any) longestQuery = r.query.replace(/\s+/g, ' ').trim().slice(0, 80);

@@ -41,6 +41,59 @@ CREATE TABLE millrace.job_rate (
   PRIMARY KEY (second, tag, shard)
 ) WITH (fillfactor = 70);
 
+-- Adds the jobs that ended in one statement to the counters: one row per job in the arrays
+-- (tag, status, run time ms or null, start latency ms or null). Called once per ending statement
+-- (queue/src/sql/counters.ts). A function, for its plan cache: as three more CTEs of the ending
+-- statement, planning it took 0.42 ms instead of 0.29 (EXPLAIN SUMMARY, median of 40), on every
+-- single-job completion. One aggregation pass (a bucket index per job with width_bucket) feeds
+-- the three upserts, which take their rows in key order so that two statements meeting on a shard
+-- wait for each other rather than deadlock. Buckets: the bounds of BUCKETS_MS in counters.ts.
+CREATE FUNCTION millrace.count_ended(p_tags text[], p_statuses text[], p_duration_ms integer[], p_latency_ms float8[])
+RETURNS integer
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $count$
+DECLARE
+  v_shard smallint := pg_backend_pid() % 16;
+BEGIN
+  IF coalesce(cardinality(p_tags), 0) = 0 THEN
+    RETURN 0;
+  END IF;
+  WITH tally AS MATERIALIZED (
+    SELECT e.tag, e.status,
+           11 - width_bucket(-e.d::float8, '{-300000,-60000,-10000,-5000,-1000,-500,-100,-50,-10,-5,-1}'::float8[]) AS dk,
+           11 - width_bucket(-e.l, '{-300000,-60000,-10000,-5000,-1000,-500,-100,-50,-10,-5,-1}'::float8[]) AS lk,
+           count(*) AS n, count(e.d) AS dn, sum(e.d) AS ds, count(e.l) AS ln, sum(e.l) AS ls
+    FROM unnest(p_tags, p_statuses, p_duration_ms, p_latency_ms) AS e(tag, status, d, l)
+    GROUP BY 1, 2, 3, 4
+  ),
+  counted AS (
+    INSERT INTO millrace.job_counts AS k (tag, status, shard, n, duration_n, duration_ms, latency_n, latency_ms)
+    SELECT t.tag, t.status, v_shard, sum(t.n), sum(t.dn), coalesce(sum(t.ds), 0), sum(t.ln), coalesce(sum(t.ls), 0)::bigint
+    FROM tally t GROUP BY t.tag, t.status ORDER BY t.tag, t.status
+    ON CONFLICT (tag, status, shard) DO UPDATE SET
+      n = k.n + excluded.n, duration_n = k.duration_n + excluded.duration_n,
+      duration_ms = k.duration_ms + excluded.duration_ms, latency_n = k.latency_n + excluded.latency_n,
+      latency_ms = k.latency_ms + excluded.latency_ms
+  ),
+  histogram AS (
+    INSERT INTO millrace.job_histogram AS h (tag, kind, bucket, shard, n)
+    SELECT b.tag, b.kind, b.bucket, v_shard, sum(b.n) FROM (
+      SELECT t.tag, 'd'::"char" AS kind, t.dk AS bucket, t.n FROM tally t WHERE t.dk IS NOT NULL
+      UNION ALL
+      SELECT t.tag, 'l'::"char", t.lk, t.n FROM tally t WHERE t.lk IS NOT NULL
+    ) b
+    GROUP BY b.tag, b.kind, b.bucket ORDER BY b.tag, b.kind, b.bucket
+    ON CONFLICT (tag, kind, bucket, shard) DO UPDATE SET n = h.n + excluded.n
+  )
+  INSERT INTO millrace.job_rate AS r (second, tag, shard, n)
+  SELECT floor(date_part('epoch', now()))::bigint, t.tag, v_shard, sum(t.n)
+  FROM tally t GROUP BY t.tag ORDER BY t.tag
+  ON CONFLICT (second, tag, shard) DO UPDATE SET n = r.n + excluded.n;
+  RETURN cardinality(p_tags);
+END
+$count$;
+
 -- Start from the history already there (one scan each, once). Start latency of those jobs is
 -- measured from created_at.
 CREATE TEMPORARY TABLE history_done ON COMMIT DROP AS

@@ -4,7 +4,7 @@
  * Both branches read one snapshot: exactly one of them can match a given row.
  * $2 the error document stored on a job canceled while queued. Counters: sql/counters.ts.
  */
-import { countEnded } from './counters';
+import { COUNTED, countEnded } from './counters';
 
 export const CANCEL_JOB = `
 WITH dequeued AS (
@@ -22,4 +22,4 @@ flagged AS (
 SELECT (SELECT count(*) FROM completed)::int AS canceled,
        (SELECT count(*) FROM flagged)::int AS flagged,
        (SELECT count(pg_notify('millrace_done', id::text)) FROM completed)::int AS notified_done,
-       (SELECT count(pg_notify('millrace_cancel', id::text)) FROM flagged)::int AS notified_cancel`;
+       (SELECT count(pg_notify('millrace_cancel', id::text)) FROM flagged)::int AS notified_cancel, ${COUNTED}`;

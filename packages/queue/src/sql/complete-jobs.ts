@@ -25,7 +25,7 @@
  * bench/queue-throughput.mjs shows it with the ctid claim (docs/design.md).
  * The counters (sql/counters.ts) are kept in the same statement, from `ended`.
  */
-import { countEnded, UNSUCCESSFUL_ONLY } from './counters';
+import { COUNTED, countEnded, UNSUCCESSFUL_ONLY } from './counters';
 
 const RETRY = `(i.status = 'failure' AND coalesce(i.retryable, true) AND NOT q.cancel_requested
           AND q.attempt - q.lost_attempts < q.max_attempts)`;
@@ -82,4 +82,4 @@ notified AS (
 SELECT ARRAY(SELECT id::text FROM requeued) AS retried,
        CASE WHEN (SELECT count(*) FROM removed) + (SELECT count(*) FROM requeued) = cardinality($1::bigint[])
             THEN NULL ELSE ARRAY(SELECT id::text FROM removed) END AS removed,
-       (SELECT count(*) FROM notified) AS notified`;
+       (SELECT count(*) FROM notified) AS notified, ${COUNTED}`;

@@ -7,7 +7,7 @@
  * pushed while it ran. Locking: FOR UPDATE SKIP LOCKED, so several reapers can run at once.
  * A job that ends here is counted like a completion (sql/counters.ts), without a run time.
  */
-import { countEnded } from './counters';
+import { COUNTED, countEnded } from './counters';
 
 export const REAP_ZOMBIES = `
 WITH stale AS MATERIALIZED (
@@ -51,5 +51,5 @@ ${countEnded(
 )}
 SELECT s.id::text AS id, s.requeue, s.worker,
        (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
-       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2
+       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2, ${COUNTED}
 FROM stale s`;

@@ -9,9 +9,12 @@
 //   --runner handlers,thread,bullmq        runners (the for-loop always runs: ratios need it)
 //   --jobs N                               jobs per row, overriding the matrix
 //   --no-peers / --peers                   leave out (or keep) graphile-worker, pg-boss, bullmq
+//   --history                              only bench/history.mjs (10 M jobs of history; quick: 200 k)
+//   --no-history                           a quick run ends with history.mjs --quick unless this is given
 //   --repeats N, --no-micro, --no-latency, --out NAME
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { printHistory, runHistoryBench, writeHistoryResults } from './history.mjs';
 import { throughputChart } from './lib/chart.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
 import { CONFIG, checkTargets, jobsFor, LIMIT, MILLRACE, PEERS, RUNNERS, SCENARIOS } from './lib/matrix.mjs';
@@ -22,7 +25,7 @@ import { peers } from './peers/index.mjs';
 import { drain, latency as measureLatency } from './runners/millrace.mjs';
 
 const USAGE =
-  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME]';
+  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history]';
 
 function parseFlags(argv) {
   const { values } = parseArgs({
@@ -38,6 +41,8 @@ function parseFlags(argv) {
       'no-micro': { type: 'boolean', default: false },
       'no-latency': { type: 'boolean', default: false },
       out: { type: 'string' },
+      history: { type: 'boolean', default: false },
+      'no-history': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -81,6 +86,8 @@ function parseFlags(argv) {
     micro: !values['no-micro'],
     latency: !values['no-latency'],
     out: values.out ?? (values.quick ? 'quick' : 'latest'),
+    historyOnly: values.history,
+    history: values.history || (values.quick && !values['no-history']),
   };
 }
 
@@ -198,10 +205,19 @@ function printSummary({ rows, latency, micro, targets }) {
   );
 }
 
+/** bench/history.mjs inside this run: its own table and bench/results/history[.quick].{json,md}. */
+async function runHistory(plan, log) {
+  const quick = plan.mode === 'quick';
+  const result = await runHistoryBench({ quick, log });
+  printHistory(result);
+  log(`wrote ${await writeHistoryResults(result)}`);
+}
+
 async function main() {
   const plan = parseFlags(process.argv.slice(2));
   const started = Date.now();
   const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  if (plan.historyOnly) return runHistory(plan, log);
   const environment = await describeEnvironment();
   const pgInfo =
     environment.postgres.error ??
@@ -249,6 +265,7 @@ async function main() {
   await writeFile(new URL(`${plan.out}.md`, dir), markdown(result));
   await writeFile(new URL(`${plan.out}.svg`, dir), throughputChart(scenarios));
   log(`wrote bench/results/${plan.out}.{json,md,svg} in ${round((Date.now() - started) / 1000)} s`);
+  if (plan.history) await runHistory(plan, log);
 }
 
 // A peer's pool left idle past its run gets 57P01 when its database is dropped WITH (FORCE): that

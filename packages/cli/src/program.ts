@@ -8,6 +8,7 @@ import { workerCommand } from './commands/worker';
 import { DEFAULT_DATA_DIR } from './database';
 import { type Io, processIo } from './io';
 import { collect, jsonObject, port, positiveInt } from './parse-flags';
+import { retentionOption } from './retention-flag';
 
 function dbOptions(cmd: Command): Command {
   return cmd
@@ -33,7 +34,8 @@ export function buildProgram(io: Io = processIo): Command {
       .description('database + server + UI on 127.0.0.1 + a worker, with example scripts')
       .option('--port <port>', 'port to listen on', port, 8787)
       .option('--allowed-host <host>', 'answer this Host name too, besides loopback (repeatable)', collect)
-      .option('--no-dedicated', 'do not start the dedicated worker of the example email group'),
+      .option('--no-dedicated', 'do not start the dedicated worker of the example email group')
+      .addOption(retentionOption()),
   ).action((flags) => devCommand(flags, io));
 
   dbOptions(
@@ -48,7 +50,8 @@ export function buildProgram(io: Io = processIo): Command {
       .option(
         '--ui-dir <dir>',
         'the UI build to serve (default: $MILLRACE_UI_DIR, else the one shipped with @millrace/server)',
-      ),
+      )
+      .addOption(retentionOption()),
   ).action((flags) => serverCommand(flags, io));
 
   dbOptions(
@@ -57,7 +60,8 @@ export function buildProgram(io: Io = processIo): Command {
       .description("a worker that follows its group's config live (generic or dedicated)")
       .requiredOption('--group <name>', 'worker group to serve')
       .option('--concurrency <n>', "jobs at once (default: the group's concurrency)", positiveInt)
-      .option('--name <name>', 'worker name (default: group-host-pid-random)'),
+      .option('--name <name>', 'worker name (default: group-host-pid-random)')
+      .addOption(retentionOption()),
   ).action((flags) => workerCommand(flags, io));
 
   dbOptions(program.command('migrate').description('bring the database schema up to date')).action((flags) =>

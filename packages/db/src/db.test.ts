@@ -20,11 +20,13 @@ describe.each(testDrivers())('db on %s', (driver) => {
     expect(await migrate(t.db as any)).toEqual([]);
   });
 
-  it('keeps the claim function planned without bitmap scans after 0003 replaced it', async () => {
+  it('keeps the claim function on index scans and one cached generic plan after 0004 replaced it', async () => {
     const { rows } = await t.db.query<{ config: string[] }>(
       "SELECT proconfig AS config FROM pg_proc WHERE oid = 'millrace.claim_jobs(text, text[], integer)'::regprocedure",
     );
-    expect(rows).toEqual([{ config: ['enable_bitmapscan=off'] }]);
+    expect(rows).toEqual([
+      { config: ['enable_bitmapscan=off', 'enable_seqscan=off', 'plan_cache_mode=force_generic_plan'] },
+    ]);
   });
 
   it('creates the default worker group', async () => {

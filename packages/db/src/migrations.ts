@@ -1,7 +1,10 @@
 import schema0001 from '../migrations/0001_schema.sql';
 import claimFunction0002 from '../migrations/0002_claim_function.sql';
 import claimByCtid0003 from '../migrations/0003_claim_by_ctid.sql';
-import workerGroupLimits0009 from '../migrations/0009_worker_group_limits.sql';
+import historyPartitions0004 from '../migrations/0004_history_partitions.sql';
+import jobCounters0005 from '../migrations/0005_job_counters.sql';
+import unsuccessfulFilters0006 from '../migrations/0006_unsuccessful_filters.sql';
+import workerGroupLimits0007 from '../migrations/0007_worker_group_limits.sql';
 
 export interface Migration {
   id: number;
@@ -14,5 +17,8 @@ export const migrations: readonly Migration[] = [
   { id: 1, name: '0001_schema', sql: schema0001 },
   { id: 2, name: '0002_claim_function', sql: claimFunction0002 },
   { id: 3, name: '0003_claim_by_ctid', sql: claimByCtid0003 },
-  { id: 9, name: '0009_worker_group_limits', sql: workerGroupLimits0009 },
+  { id: 4, name: '0004_history_partitions', sql: historyPartitions0004 },
+  { id: 5, name: '0005_job_counters', sql: jobCounters0005 },
+  { id: 6, name: '0006_unsuccessful_filters', sql: unsuccessfulFilters0006 },
+  { id: 7, name: '0007_worker_group_limits', sql: workerGroupLimits0007 },
 ];

@@ -31,3 +31,10 @@ export class WaitTimeoutError extends MillraceError {
     super('wait_timeout', `job ${id} did not finish within ${timeoutMs} ms`);
   }
 }
+
+/** Another process held the history maintenance lease for longer than a caller could wait. */
+export class HistoryBusyError extends MillraceError {
+  constructor(waitedMs: number) {
+    super('history_busy', `the history maintenance lease stayed taken for ${waitedMs} ms; try again`);
+  }
+}

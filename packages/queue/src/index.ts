@@ -1,10 +1,12 @@
 export {
   ArgsTooLargeError,
+  HistoryBusyError,
   InvalidArgsError,
   InvalidJobOptionsError,
   JobNotFoundError,
   WaitTimeoutError,
 } from './errors';
+export { History, type HistoryOptions, type MaintenanceReport } from './history';
 export { Queue, type QueueOptions } from './queue';
 export type { TimelineJob } from './sql/timeline';
 export { queueStatements } from './statements';
@@ -12,6 +14,8 @@ export type {
   ClaimedJob,
   CompleteReport,
   Completion,
+  CompletionCounter,
+  CounterHistogram,
   HeartbeatReport,
   Job,
   JobAttempt,
@@ -22,6 +26,7 @@ export type {
   PushOptions,
   PushRequest,
   QueueCounts,
+  TagHistograms,
   WorkerInfo,
   WorkerRegistration,
 } from './types';

@@ -2,6 +2,7 @@ import type { Db } from '@millrace/db';
 import { Settings } from '@millrace/settings';
 import { completionColumns } from './completion-columns';
 import { JobNotFoundError, WaitTimeoutError } from './errors';
+import { History, isMissingRange } from './history';
 import { JobWaiters } from './job-waiters';
 import { toClaimedJob, toJob, toWorkerInfo } from './rows';
 import { CANCEL_JOB } from './sql/cancel-job';
@@ -10,7 +11,7 @@ import { COMPLETE_JOBS } from './sql/complete-jobs';
 import { HEARTBEAT } from './sql/heartbeat';
 import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
 import { PUSH_JOBS } from './sql/push-jobs';
-import { COUNTS, GET_JOB, JOB_ATTEMPTS, LIST_JOBS, THROUGHPUT } from './sql/read-jobs';
+import { GET_JOB, JOB_ATTEMPTS, listStatement, ORDERED_SCANS } from './sql/read-jobs';
 import { ABANDON_JOBS, REAP_ZOMBIES } from './sql/reap-zombies';
 import { TIMELINE, type TimelineJob, toTimelineJob } from './sql/timeline';
 import {
@@ -22,10 +23,12 @@ import {
   UPDATE_WORKER_TAGS,
 } from './sql/workers';
 import { storableText } from './storable';
+import { readCompletionCounters, readCounts, readTagHistograms, readThroughput } from './stats';
 import {
   type ClaimedJob,
   type CompleteReport,
   type Completion,
+  type CompletionCounter,
   FINISHED,
   type HeartbeatReport,
   type Job,
@@ -36,6 +39,7 @@ import {
   type PushOptions,
   type PushRequest,
   type QueueCounts,
+  type TagHistograms,
   type WorkerInfo,
   type WorkerRegistration,
 } from './types';
@@ -53,6 +57,10 @@ export interface QueueOptions {
   maxLostAttempts?: number;
   /** a worker whose last ping is older than this is not live (default 30 s) */
   workerLiveMs?: number;
+  /** finished jobs, their logs and attempts are removed this long after they finish (default 30 days; 0 = keep forever) */
+  retentionMs?: number;
+  /** how long one history id range takes new jobs (default 1 day; see docs/history.md) */
+  historyRangeMs?: number;
 }
 
 const MAX_LIST_LIMIT = 1000;
@@ -60,6 +68,8 @@ const MAX_LIST_LIMIT = 1000;
 /** The job lifecycle over one database: the producer side, the worker side and the read side. */
 export class Queue {
   readonly settings: Settings;
+  /** history upkeep: id ranges, retention, dead workers (run `history.start()` in one long-lived process or more) */
+  readonly history: History;
   private readonly waiters: JobWaiters;
   private readonly maxArgsBytes: number;
   private readonly retryBaseMs: number;
@@ -78,6 +88,11 @@ export class Queue {
     this.retryMaxMs = options.retryMaxMs ?? 3_600_000;
     this.maxLostAttempts = options.maxLostAttempts ?? 3;
     this.workerLiveMs = options.workerLiveMs ?? 30_000;
+    this.history = new History(db, {
+      retentionMs: options.retentionMs,
+      rangeMs: options.historyRangeMs,
+      workerLiveMs: this.workerLiveMs,
+    });
   }
 
   // ── producer side ──────────────────────────────────────────────────────────
@@ -135,7 +150,13 @@ export class Queue {
       };
       return `${JSON.stringify(fields).slice(0, -1)},"args":${argsJson}}`;
     });
-    const { rows: ids } = await this.db.query<{ id: string }>(PUSH_JOBS, [`[${rows.join(',')}]`]);
+    const input = `[${rows.join(',')}]`;
+    const { rows: ids } = await this.db.query<{ id: string }>(PUSH_JOBS, [input]).catch(async (err) => {
+      // the job ids ran past the last history range: maintenance has not run for a long while
+      if (!isMissingRange(err)) throw err;
+      await this.history.ensureRanges();
+      return this.db.query<{ id: string }>(PUSH_JOBS, [input]);
+    });
     return ids.map((r) => r.id);
   }
 
@@ -327,14 +348,21 @@ export class Queue {
     const statuses = filter.status === undefined ? null : ([] as JobStatus[]).concat(filter.status);
     if (filter.before !== undefined) this.assertJobId(filter.before);
     const limit = Math.min(Math.max(Math.floor(filter.limit ?? 100), 1), MAX_LIST_LIMIT);
-    const { rows } = await this.db.query(LIST_JOBS, [
+    const { sql, orderedScans } = listStatement(statuses);
+    const params = [
       statuses,
       filter.path ?? null,
       filter.tag ?? null,
       filter.worker ?? null,
       limit,
       filter.before ?? null,
-    ]);
+    ];
+    const { rows } = orderedScans
+      ? await this.db.transaction(async (tx) => {
+          await tx.query(ORDERED_SCANS);
+          return tx.query(sql, params);
+        })
+      : await this.db.query(sql, params);
     return rows.map(toJob);
   }
 
@@ -373,43 +401,24 @@ export class Queue {
     }));
   }
 
-  async counts(): Promise<QueueCounts> {
-    const { rows } = await this.db.query<{
-      kind: string;
-      key: string;
-      queued: number;
-      running: number;
-      served: boolean;
-    }>(COUNTS, [this.workerLiveMs]);
-    const byStatus: Record<JobStatus, number> = {
-      queued: 0,
-      running: 0,
-      success: 0,
-      failure: 0,
-      canceled: 0,
-    };
-    const byTag: QueueCounts['byTag'] = [];
-    for (const r of rows) {
-      if (r.kind === 'status') {
-        byStatus[r.key as JobStatus] = Number(r.queued);
-        continue;
-      }
-      byTag.push({ tag: r.key, queued: Number(r.queued), running: Number(r.running), served: r.served });
-      byStatus.queued += Number(r.queued);
-      byStatus.running += Number(r.running);
-    }
-    byTag.sort((a, b) => a.tag.localeCompare(b.tag));
-    const tagsWithoutWorkers = byTag.filter((t) => t.queued > 0 && !t.served).map((t) => t.tag);
-    return { byStatus, byTag, tagsWithoutWorkers };
+  /** Jobs per status (finished ones from the counters: every job ever ended) and per tag in the queue. */
+  counts(): Promise<QueueCounts> {
+    return readCounts(this.db, this.workerLiveMs);
   }
 
-  /** Completed jobs per tag in buckets over the last `minutes`. */
-  async throughput({ minutes = 10, bucketSeconds = 10 }: { minutes?: number; bucketSeconds?: number } = {}) {
-    const { rows } = await this.db.query<{ tag: string; bucket: string | number; n: number }>(THROUGHPUT, [
-      minutes * 60,
-      bucketSeconds,
-    ]);
-    return rows.map((r) => ({ tag: r.tag, bucket: new Date(Number(r.bucket) * 1000), count: Number(r.n) }));
+  /** Completed jobs per tag in buckets over the last `minutes` (an hour at most is kept). */
+  throughput({ minutes = 10, bucketSeconds = 10 }: { minutes?: number; bucketSeconds?: number } = {}) {
+    return readThroughput(this.db, minutes, bucketSeconds);
+  }
+
+  /** Exact totals of ended jobs per tag and status (with run time and start latency sums). */
+  completionCounters(): Promise<CompletionCounter[]> {
+    return readCompletionCounters(this.db);
+  }
+
+  /** Run time and start latency histograms of ended jobs per tag, from counters. */
+  completionHistograms(): Promise<TagHistograms[]> {
+    return readTagHistograms(this.db);
   }
 
   /**

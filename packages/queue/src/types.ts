@@ -125,6 +125,32 @@ export interface QueueCounts {
   tagsWithoutWorkers: string[];
 }
 
+/** A histogram kept as counters: `cumulative[i]` observations were at most `bucketsMs[i]`; `count` is all of them. */
+export interface CounterHistogram {
+  count: number;
+  sumMs: number;
+  bucketsMs: number[];
+  cumulative: number[];
+}
+
+/** Jobs that ended with `status`, per tag, since the database was created (retention never lowers it). */
+export interface CompletionCounter {
+  tag: string;
+  status: 'success' | 'failure' | 'canceled';
+  count: number;
+  /** run time of the jobs that ran (canceled before starting: 0; reaped: not observed) */
+  duration: { count: number; sumMs: number };
+  /** from runnable (created or scheduled) to started */
+  latency: { count: number; sumMs: number };
+}
+
+/** Run time and start latency of the jobs of one tag that ended, every status together. */
+export interface TagHistograms {
+  tag: string;
+  duration: CounterHistogram;
+  latency: CounterHistogram;
+}
+
 export interface WorkerInfo {
   name: string;
   group: string;

@@ -1,26 +1,22 @@
-import type { Job, Queue } from '@millrace/queue';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-const RECENT_FINISHED = 500;
-const SEEN_IDS_KEPT = 20_000;
+import type { CounterHistogram, Queue, TagHistograms } from '@millrace/queue';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics on a registry of this server's own (never prom-client's global one, so several
- * servers in one process do not collide). Refreshed from the queue's read side at each scrape:
- * gauges are snapshots; the completion counter and histograms are fed by the finished jobs that
- * appear among the newest RECENT_FINISHED between scrapes (exact unless more than that many jobs
- * finish between two scrapes — then the excess is not counted; see README).
+ * servers in one process do not collide). Refreshed at each scrape from the queue's read side,
+ * which answers from counters kept by the statements that end jobs (docs/history.md): the
+ * completion counter and the histograms are exact and monotonic whatever the load and whichever
+ * server scrapes, and no scrape reads history.
  */
 export class ServerMetrics {
   readonly registry = new Registry();
-  private readonly seen = new Set<string>();
   private readonly jobs: Gauge<'status'>;
   private readonly queueJobs: Gauge<'tag' | 'status'>;
   private readonly unserved: Gauge<'tag'>;
   private readonly workersAlive: Gauge<'group'>;
   private readonly completed: Counter<'tag' | 'status'>;
-  private readonly duration: Histogram<'tag'>;
-  private readonly startLatency: Histogram<'tag'>;
+  private readonly duration: CounterHistogramMetric;
+  private readonly startLatency: CounterHistogramMetric;
 
   constructor(
     private readonly queue: Queue,
@@ -29,7 +25,7 @@ export class ServerMetrics {
     const registers = [this.registry];
     this.jobs = new Gauge({
       name: 'millrace_jobs',
-      help: 'Jobs by status',
+      help: 'Jobs by status (finished: every job ever ended with that status)',
       labelNames: ['status'],
       registers,
     });
@@ -53,24 +49,22 @@ export class ServerMetrics {
     });
     this.completed = new Counter({
       name: 'millrace_jobs_completed_total',
-      help: 'Jobs completed (success, failure, canceled) seen by this server',
+      help: 'Jobs ended (success, failure, canceled), exact, from the database counters',
       labelNames: ['tag', 'status'],
       registers,
     });
-    this.duration = new Histogram({
-      name: 'millrace_job_duration_seconds',
-      help: 'Run time of completed jobs',
-      labelNames: ['tag'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300],
-      registers,
-    });
-    this.startLatency = new Histogram({
-      name: 'millrace_job_start_latency_seconds',
-      help: 'Time from runnable (created or scheduled) to started, for completed jobs',
-      labelNames: ['tag'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300],
-      registers,
-    });
+    this.duration = new CounterHistogramMetric(
+      'millrace_job_duration_seconds',
+      'Run time of ended jobs that ran',
+      (c) => c.duration,
+    );
+    this.startLatency = new CounterHistogramMetric(
+      'millrace_job_start_latency_seconds',
+      'Time from runnable (created or scheduled) to started, for ended jobs',
+      (c) => c.latency,
+    );
+    this.registry.registerMetric(this.duration as never);
+    this.registry.registerMetric(this.startLatency as never);
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -85,10 +79,11 @@ export class ServerMetrics {
   }
 
   private async refresh(): Promise<void> {
-    const [counts, workers, finished] = await Promise.all([
+    const [counts, workers, counters, histograms] = await Promise.all([
       this.queue.counts(),
       this.queue.workers(),
-      this.queue.list({ status: ['success', 'failure', 'canceled'], limit: RECENT_FINISHED }),
+      this.queue.completionCounters(),
+      this.queue.completionHistograms(),
     ]);
     this.jobs.reset();
     for (const [status, n] of Object.entries(counts.byStatus)) this.jobs.set({ status }, n);
@@ -101,24 +96,51 @@ export class ServerMetrics {
     for (const tag of counts.tagsWithoutWorkers) this.unserved.set({ tag }, 1);
     this.workersAlive.reset();
     for (const w of workers) if (w.alive) this.workersAlive.inc({ group: w.group });
-    for (const job of finished) this.observeFinished(job);
+    // the database totals only grow, so setting the counter to them keeps it monotonic
+    this.completed.reset();
+    for (const c of counters) this.completed.inc({ tag: c.tag, status: c.status }, c.count);
+    this.duration.update(histograms);
+    this.startLatency.update(histograms);
+  }
+}
+
+/**
+ * A Prometheus histogram per tag whose buckets are the database's counters (prom-client's own
+ * Histogram can only observe values one by one).
+ */
+class CounterHistogramMetric {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private byTag: [string, CounterHistogram][] = [];
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly pick: (h: TagHistograms) => CounterHistogram,
+  ) {}
+
+  update(histograms: TagHistograms[]): void {
+    this.byTag = histograms.map((h) => [h.tag, this.pick(h)]);
   }
 
-  private observeFinished(job: Job): void {
-    if (this.seen.has(job.id)) return;
-    this.seen.add(job.id);
-    if (this.seen.size > SEEN_IDS_KEPT) {
-      // a Set iterates in insertion order: drop the oldest ids
-      for (const id of this.seen) {
-        this.seen.delete(id);
-        if (this.seen.size <= SEEN_IDS_KEPT / 2) break;
-      }
+  get() {
+    const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+    for (const [tag, h] of this.byTag) {
+      h.bucketsMs.forEach((ms, i) => {
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { le: ms / 1000, tag },
+          value: h.cumulative[i],
+        });
+      });
+      values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf', tag }, value: h.count });
+      values.push({ metricName: `${this.name}_sum`, labels: { tag }, value: h.sumMs / 1000 });
+      values.push({ metricName: `${this.name}_count`, labels: { tag }, value: h.count });
     }
-    this.completed.inc({ tag: job.tag, status: job.status });
-    if (job.durationMs != null) this.duration.observe({ tag: job.tag }, job.durationMs / 1000);
-    if (job.startedAt) {
-      const runnableAt = Math.max(job.createdAt.getTime(), job.scheduledFor?.getTime() ?? 0);
-      this.startLatency.observe({ tag: job.tag }, Math.max(0, job.startedAt.getTime() - runnableAt) / 1000);
-    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  reset(): void {
+    this.byTag = [];
   }
 }

@@ -42,6 +42,13 @@ export interface ServerOptions {
   authFailures?: { max: number; windowMs: number };
   /** called for every 5xx the server answers because of a bug or the database (not JOB_FAILED) */
   onInternalError?: (report: InternalErrorReport) => void;
+  /**
+   * startServer: finished jobs older than this are removed (default: the queue's, 30 days; 0 = keep
+   * forever). The server runs the history maintenance unless `maintainHistory` is false.
+   */
+  retentionMs?: number;
+  /** startServer: run the history maintenance (id ranges, retention) in this process (default true) */
+  maintainHistory?: boolean;
 }
 
 export interface InternalErrorReport {

@@ -1,3 +1,4 @@
+import { History, Queue } from '@millrace/queue';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server';
 import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './options';
@@ -12,18 +13,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Creates the server and listens on `host:port` (refusing a non-loopback host without a token). */
+/**
+ * Creates the server and listens on `host:port` (refusing a non-loopback host without a token).
+ * It also keeps history bounded (docs/history.md) unless `maintainHistory` is false.
+ */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const app = await createServer({ ...options, host });
+  const queue =
+    options.queue ?? new Queue(options.db, { settings: options.settings, retentionMs: options.retentionMs });
+  const app = await createServer({ ...options, queue, host });
   try {
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   } catch (err) {
     await app.close();
     throw err;
   }
+  const history =
+    options.retentionMs === undefined || options.retentionMs === queue.history.retentionMs
+      ? queue.history
+      : new History(options.db, { retentionMs: options.retentionMs });
+  const stopHistory =
+    options.maintainHistory === false
+      ? null
+      : history.start({ onError: (err) => console.error('[millrace history]', err) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, app, close: () => app.close() };
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    app,
+    async close() {
+      await stopHistory?.();
+      await app.close();
+    },
+  };
 }

@@ -55,6 +55,10 @@ describe.runIf(testDrivers().includes('postgres'))('a worker killed mid-job', ()
       [id],
     );
     expect(rows[0].n).toBe(1);
+    // the counters saw it end once, a success, whatever happened to its first attempt
+    expect((await f.queue.completionCounters()).map((c) => [c.tag, c.status, c.count])).toEqual([
+      ['node', 'success', 1],
+    ]);
   });
 
   it('stops gracefully on SIGTERM: the in-flight job finishes first', async () => {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Db } from '@millrace/db';
 import type { Handler } from '@millrace/dedicated-runner';
-import { Queue } from '@millrace/queue';
+import { History, Queue } from '@millrace/queue';
 import { Settings, type WorkerGroup } from '@millrace/settings';
 import { resolveRunAs } from './cold/run-as';
 import { DedicatedExecutor, HandlerExecutor } from './dedicated-executor';
@@ -40,6 +40,10 @@ export interface StartWorkerOptions {
   heartbeat?: WorkerLoopOptions['heartbeat'];
   completer?: WorkerLoopOptions['completer'];
   onError?: (err: unknown) => void;
+  /** finished jobs older than this are removed (default: the queue's, 30 days; 0 = keep forever) */
+  retentionMs?: number;
+  /** run the history maintenance (id ranges, retention; docs/history.md) in this worker (default true) */
+  maintainHistory?: boolean;
 }
 
 export interface RunningWorker {
@@ -137,8 +141,12 @@ async function openExecutor(
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const settings = options.settings ?? options.queue?.settings ?? new Settings(options.db);
-  const queue = options.queue ?? new Queue(options.db, { settings });
+  const queue = options.queue ?? new Queue(options.db, { settings, retentionMs: options.retentionMs });
   const onError = options.onError ?? ((err: unknown) => console.error('[millrace worker]', err));
+  const history =
+    options.retentionMs === undefined || options.retentionMs === queue.history.retentionMs
+      ? queue.history
+      : new History(options.db, { retentionMs: options.retentionMs });
   let group = await settings.getWorkerGroup(options.group);
   // a handler path needs no deploy: registering makes it pushable, with settings like any script
   if (options.handlers) await settings.registerHandlers(Object.keys(options.handlers));
@@ -169,6 +177,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     });
   await register();
   await loop.start(await openExecutor(mode, options, settings, onError), mode.tags, mode.env);
+  const stopHistory = options.maintainHistory === false ? null : history.start({ onError });
 
   // Config changes are applied one at a time, in order.
   let applying = Promise.resolve();
@@ -213,6 +222,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await applying.catch(() => {});
       const report = await loop.stop({ deadline });
       await queue.stopWorker(name, loop.done).catch(onError);
+      await stopHistory?.();
       markStopped(report);
       return report;
     })();

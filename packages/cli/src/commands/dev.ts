@@ -13,6 +13,7 @@ export interface DevFlags extends DbFlags {
   dedicated?: boolean;
   /** Host names to answer besides loopback (--allowed-host, repeatable) */
   allowedHost?: string[];
+  retention?: number;
 }
 
 /**
@@ -31,7 +32,7 @@ export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const settings = new Settings(db);
-    const queue = new Queue(db, { settings });
+    const queue = new Queue(db, { settings, retentionMs: flags.retention });
     const deployed = await deployMissingExamples(settings, io);
     if (deployed.length) io.out(`deployed ${deployed.length} example scripts`);
 
@@ -43,13 +44,19 @@ export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
       port: flags.port ?? 8787,
       allowedHosts: flags.allowedHost,
       onInternalError: printInternalErrors(io),
+      retentionMs: flags.retention,
     });
-    workers.push(await startWorker({ db, group: 'default', concurrency: 2, queue, settings }));
+    // the server keeps history (retention) for this process; its workers leave it to it
+    workers.push(
+      await startWorker({ db, group: 'default', concurrency: 2, queue, settings, maintainHistory: false }),
+    );
     if (flags.dedicated !== false) {
       const email = await settings.getWorkerGroup(EMAIL_GROUP).catch(() => null);
       if (email?.dedicatedWorker) {
         try {
-          workers.push(await startWorker({ db, group: EMAIL_GROUP, queue, settings, runtime: 'process' }));
+          workers.push(
+            await startWorker({ db, group: EMAIL_GROUP, queue, settings, runtime: 'process', maintainHistory: false }),
+          );
         } catch (err) {
           io.err(`the dedicated worker of group ${EMAIL_GROUP} did not start: ${(err as Error).message}`);
         }

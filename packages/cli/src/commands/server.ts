@@ -9,6 +9,7 @@ export interface ServerFlags extends DbFlags, TokenFlags {
   /** Host names to answer besides loopback (--allowed-host, repeatable) */
   allowedHost?: string[];
   uiDir?: string;
+  retention?: number;
 }
 
 /** `millrace server`: the HTTP API and UI, no worker. A token is required off loopback. */
@@ -24,6 +25,7 @@ export async function serverCommand(flags: ServerFlags, io: Io): Promise<void> {
       allowedHosts: flags.allowedHost,
       uiDir: flags.uiDir,
       onInternalError: printInternalErrors(io),
+      retentionMs: flags.retention,
     });
     io.out(`database: ${describeDb(flags, io)}`);
     io.out(`Millrace server at ${server.url}${token ? ' (bearer token required)' : ''}`);

@@ -7,6 +7,7 @@ export interface WorkerFlags extends DbFlags {
   group: string;
   concurrency?: number;
   name?: string;
+  retention?: number;
 }
 
 /**
@@ -23,6 +24,7 @@ export async function workerCommand(flags: WorkerFlags, io: Io): Promise<void> {
       group: flags.group,
       concurrency: flags.concurrency,
       name: flags.name,
+      retentionMs: flags.retention,
     });
     io.out(`worker ${worker.name} serving group ${flags.group} (Ctrl-C to stop)`);
     await io.untilStopped();

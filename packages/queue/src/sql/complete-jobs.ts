@@ -23,7 +23,10 @@
  * Against one row per job, and with all-null columns sent as empty arrays (completion-columns.ts):
  * 6.6 → 5.7 µs a job for complete at batch 1000 (20,000-job drains, median of 7, side by side);
  * bench/queue-throughput.mjs shows it with the ctid claim (docs/design.md).
+ * The counters (sql/counters.ts) are kept in the same statement, from `ended`.
  */
+import { COUNTED, countEnded, UNSUCCESSFUL_ONLY } from './counters';
+
 const RETRY = `(i.status = 'failure' AND coalesce(i.retryable, true) AND NOT q.cancel_requested
           AND q.attempt - q.lost_attempts < q.max_attempts)`;
 
@@ -53,15 +56,24 @@ removed AS (
   WHERE q.id = ANY (ARRAY(SELECT id FROM input))
     AND q.id = i.id AND q.claim_token = i.token AND q.running AND NOT ${RETRY}
   RETURNING q.id, i.status, i.result, i.error, q.worker, q.attempt,
-            coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at, i.duration_ms
+            coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at,
+            coalesce(i.duration_ms, (date_part('epoch', clock_timestamp()
+                     - coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at)) * 1000)::int) AS duration_ms,
+            q.tag, q.path, q.scheduled_for
 ),
 completed AS (
-  INSERT INTO millrace.job_completed (id, status, result, error, worker, attempt, started_at, completed_at, duration_ms)
-  SELECT id, status, result, error, worker, attempt, started_at, now(),
-         coalesce(duration_ms, (date_part('epoch', clock_timestamp() - started_at) * 1000)::int)
+  INSERT INTO millrace.job_completed (id, status, result, error, worker, attempt, started_at, completed_at, duration_ms, tag, path)
+  SELECT id, status, result, error, worker, attempt, started_at, now(), duration_ms,
+         ${UNSUCCESSFUL_ONLY('tag')}, ${UNSUCCESSFUL_ONLY('path')}
   FROM removed
   RETURNING id
 ),
+${countEnded(
+  // from removed, not joined to completed: a join of two CTE scans is planned blind, and was a
+  // nested loop over both (1000 × 1000 rows, 150 ms at batch 1000)
+  `SELECT tag, status, duration_ms, greatest(0, date_part('epoch', started_at - scheduled_for) * 1000) AS latency_ms
+  FROM removed`,
+)},
 notified AS (
   SELECT pg_notify('millrace_done', string_agg(id::text, ',')) FROM (
     SELECT id, (row_number() OVER ()) / 400 AS chunk FROM completed
@@ -70,4 +82,4 @@ notified AS (
 SELECT ARRAY(SELECT id::text FROM requeued) AS retried,
        CASE WHEN (SELECT count(*) FROM removed) + (SELECT count(*) FROM requeued) = cardinality($1::bigint[])
             THEN NULL ELSE ARRAY(SELECT id::text FROM removed) END AS removed,
-       (SELECT count(*) FROM notified) AS notified`;
+       (SELECT count(*) FROM notified) AS notified, ${COUNTED}`;

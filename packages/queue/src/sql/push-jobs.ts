@@ -17,11 +17,11 @@ WITH input AS MATERIALIZED (
 ),
 job_rows AS (
   INSERT INTO millrace.jobs (id, path, script_hash, args, tag, priority, max_attempts, timeout_ms, rerun_of)
-  SELECT id, path, hash, args, tag, priority, max_attempts, timeout_ms, rerun_of FROM input
+  SELECT id, path, decode(hash, 'hex'), args, tag, priority, max_attempts, timeout_ms, rerun_of FROM input
 ),
 queue_rows AS (
-  INSERT INTO millrace.job_queue (id, tag, priority, scheduled_for, max_attempts)
-  SELECT id, tag, priority, coalesce(scheduled_for, now()), max_attempts FROM input
+  INSERT INTO millrace.job_queue (id, tag, priority, scheduled_for, max_attempts, path)
+  SELECT id, tag, priority, coalesce(scheduled_for, now()), max_attempts, path FROM input
 )
 SELECT i.id::text AS id,
        (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM input) d) AS notified

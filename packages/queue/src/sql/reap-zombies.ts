@@ -1,3 +1,5 @@
+import { COUNTED, countEnded } from './counters';
+
 /**
  * Re-queues or fails running jobs whose last ping is older than $1 ms (their worker died or hung).
  * $2: how many lost attempts a job may have before it fails for good.
@@ -8,6 +10,7 @@
  */
 export const REAP_ZOMBIES = lostAttempts(`
   SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
+         q.scheduled_for, q.path,
          (NOT q.cancel_requested
           AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
          jsonb_build_object(
@@ -26,6 +29,7 @@ export const REAP_ZOMBIES = lostAttempts(`
  */
 export const ABANDON_JOBS = lostAttempts(`
   SELECT q.id, q.tag, q.attempt, q.lost_attempts, q.worker, q.started_at, q.last_ping, q.cancel_requested,
+         q.scheduled_for, q.path,
          (NOT q.cancel_requested
           AND (q.lost_attempts < $2 OR q.attempt - q.lost_attempts < q.max_attempts)) AS requeue,
          jsonb_build_object('name', 'WorkerStoppedError', 'reason', 'worker_stopped', 'message', $3::text) AS error
@@ -35,7 +39,10 @@ export const ABANDON_JOBS = lostAttempts(`
   ORDER BY q.id
   FOR UPDATE OF q`);
 
-/** Re-queues (or ends) the `stale` rows selected by `selectStale`, recording each lost attempt. */
+/**
+ * Re-queues (or ends) the `stale` rows selected by `selectStale`, recording each lost attempt. A job
+ * that ends here is counted like a completion (sql/counters.ts), without a run time.
+ */
 function lostAttempts(selectStale: string): string {
   return `
 WITH stale AS MATERIALIZED (${selectStale}
@@ -55,13 +62,19 @@ removed AS (
   DELETE FROM millrace.job_queue q USING stale s WHERE q.id = s.id AND NOT s.requeue
 ),
 completed AS (
-  INSERT INTO millrace.job_completed (id, status, error, worker, attempt, started_at, completed_at)
-  SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now()
+  INSERT INTO millrace.job_completed (id, status, error, worker, attempt, started_at, completed_at, tag, path)
+  SELECT id, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END, error, worker, attempt, started_at, now(),
+         tag, path
   FROM stale WHERE NOT requeue
   RETURNING id
-)
+),
+${countEnded(
+  `SELECT tag, CASE WHEN cancel_requested THEN 'canceled' ELSE 'failure' END AS status, NULL::int AS duration_ms,
+         greatest(0, date_part('epoch', started_at - scheduled_for) * 1000) AS latency_ms
+  FROM stale WHERE NOT requeue`,
+)}
 SELECT s.id::text AS id, s.requeue, s.worker,
        (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
-       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2
+       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2, ${COUNTED}
 FROM stale s`;
 }

@@ -22,8 +22,8 @@ import {
   STOP_WORKER,
   UPDATE_WORKER_TAGS,
 } from './sql/workers';
-import { storableText } from './storable';
 import { readCompletionCounters, readCounts, readTagHistograms, readThroughput } from './stats';
+import { storableText } from './storable';
 import {
   type ClaimedJob,
   type CompleteReport,

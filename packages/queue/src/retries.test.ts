@@ -39,6 +39,11 @@ describe.each(testDrivers())('retries on %s', (driver) => {
       [1, 'failure', 'attempt 1'],
       [2, 'failure', 'attempt 2'],
     ]);
+    // each attempt keeps who ran it and when it started, not the cleared queue row's nulls
+    for (const a of attempts) {
+      expect(a.worker).toBe('w');
+      expect(a.startedAt).toBeInstanceOf(Date);
+    }
   });
 
   it('schedules the retry with exponential backoff', async () => {

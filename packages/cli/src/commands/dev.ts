@@ -55,7 +55,14 @@ export async function devCommand(flags: DevFlags, io: Io): Promise<void> {
       if (email?.dedicatedWorker) {
         try {
           workers.push(
-            await startWorker({ db, group: EMAIL_GROUP, queue, settings, runtime: 'process', maintainHistory: false }),
+            await startWorker({
+              db,
+              group: EMAIL_GROUP,
+              queue,
+              settings,
+              runtime: 'process',
+              maintainHistory: false,
+            }),
           );
         } catch (err) {
           io.err(`the dedicated worker of group ${EMAIL_GROUP} did not start: ${(err as Error).message}`);

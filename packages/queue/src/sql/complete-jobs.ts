@@ -40,11 +40,12 @@ requeued AS (
   UPDATE millrace.job_queue q
   SET running = false, worker = NULL, claim_token = NULL, started_at = NULL, last_ping = NULL,
       scheduled_for = now() + make_interval(secs => least($9::float8 * 2 ^ (q.attempt - q.lost_attempts - 1), $10::float8) / 1000)
-  FROM input i
+  -- \`was\`: the row before this update (RETURNING shows the new one, whose worker is already NULL)
+  FROM input i, millrace.job_queue was
   -- probe the primary key with the ids: a plan built on stale statistics must never scan the queue once per input row
   WHERE q.id = ANY (ARRAY(SELECT id FROM input WHERE status = 'failure'))
-    AND q.id = i.id AND q.claim_token = i.token AND q.running AND ${RETRY}
-  RETURNING q.id, q.attempt, q.worker, i.error, coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at
+    AND q.id = i.id AND was.id = q.id AND q.claim_token = i.token AND q.running AND ${RETRY}
+  RETURNING q.id, q.attempt, was.worker, i.error, coalesce(to_timestamp(i.started_at_ms / 1000), was.started_at) AS started_at
 ),
 attempts AS (
   INSERT INTO millrace.job_attempts (job_id, attempt, status, error, worker, started_at)

@@ -30,3 +30,4 @@ export type {
   WorkerInfo,
   WorkerRegistration,
 } from './types';
+export { isJobId } from './validate';

@@ -32,6 +32,7 @@ describe.each(testDrivers())('deployScript on %s', (driver) => {
       hash: scriptHash('typescript', hello),
       version: 1,
       created: true,
+      dependencies: null,
     });
     expect(res.hash).toMatch(/^[0-9a-f]{64}$/);
     const script = await settings.getScript('u/alice/hello');

@@ -56,3 +56,57 @@ export class InvalidWorkerGroupError extends MillraceError {
     this.issues = issues;
   }
 }
+
+/**
+ * A script's dependencies could not be resolved, installed or bundled at deploy; nothing was
+ * written. `packageName` names the package (or `millrace:<path>` script) at fault, `reason` is
+ * what went wrong in a few words, and the subclass's `code` says which case it is.
+ */
+export class DependencyError extends MillraceError {
+  readonly packageName: string;
+  readonly reason: string;
+
+  constructor(code: string, packageName: string, reason: string, options?: { cause?: unknown }) {
+    super(code, `dependency ${packageName}: ${reason}`, options);
+    this.packageName = packageName;
+    this.reason = reason;
+  }
+}
+
+/** The registry has no package of that name (npm E404), or no deployed script at that path. */
+export class DependencyNotFoundError extends DependencyError {
+  constructor(packageName: string, reason: string, options?: { cause?: unknown }) {
+    super('dependency_not_found', packageName, reason, options);
+  }
+}
+
+/** The package exists but no version matches the requested one (npm ETARGET). */
+export class DependencyVersionNotFoundError extends DependencyError {
+  constructor(packageName: string, reason: string, options?: { cause?: unknown }) {
+    super('dependency_version_not_found', packageName, reason, options);
+  }
+}
+
+/** The registry could not be reached (DNS, refused connection, timeout, TLS). */
+export class RegistryUnreachableError extends DependencyError {
+  constructor(packageName: string, reason: string, options?: { cause?: unknown }) {
+    super('registry_unreachable', packageName, reason, options);
+  }
+}
+
+/**
+ * The package was found but cannot become part of the script: npm refused to install it (e.g. an
+ * unsupported platform), it is a native addon, or bundling it failed.
+ */
+export class DependencyBuildError extends DependencyError {
+  constructor(packageName: string, reason: string, options?: { cause?: unknown }) {
+    super('dependency_build_failed', packageName, reason, options);
+  }
+}
+
+/** Resolving and installing the dependencies took longer than the deploy timeout. */
+export class DependencyTimeoutError extends DependencyError {
+  constructor(packageName: string, reason: string, options?: { cause?: unknown }) {
+    super('dependency_timeout', packageName, reason, options);
+  }
+}

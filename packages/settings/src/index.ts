@@ -1,8 +1,15 @@
+export type { LockedPackage, PinnedScript, ScriptDependencies } from './deps/lock';
 export {
+  DependencyBuildError,
+  DependencyError,
+  DependencyNotFoundError,
+  DependencyTimeoutError,
+  DependencyVersionNotFoundError,
   InvalidPathError,
   InvalidScriptError,
   InvalidSettingsError,
   InvalidWorkerGroupError,
+  RegistryUnreachableError,
   ScriptNotFoundError,
   WorkerGroupNotFoundError,
 } from './errors';
@@ -11,6 +18,7 @@ export { Settings } from './settings';
 export { SETTINGS_CHANNEL } from './sql';
 export { DEDICATED_PREFIX, DEFAULT_TAG, dedicatedTag, resolveTag } from './tag';
 export type {
+  DependencySettings,
   DeployInput,
   DeployLanguage,
   DeployResult,

@@ -1,3 +1,4 @@
+import type { ScriptDependencies } from './deps/lock';
 import { dedicatedTag, resolveTag } from './tag';
 import type {
   Script,
@@ -24,6 +25,8 @@ export interface VersionRow {
   hash: string;
   language: ScriptLanguage;
   created_at: Date | string;
+  /** absent in the scripts list, which reads no version details */
+  dependencies?: ScriptDependencies | string | null;
 }
 
 export interface ScriptRow extends SettingsRow, VersionRow {
@@ -66,6 +69,8 @@ export function toVersionInfo(row: VersionRow): ScriptVersionInfo {
     hash: row.hash,
     language: row.language,
     createdAt: new Date(row.created_at),
+    dependencies:
+      typeof row.dependencies === 'string' ? JSON.parse(row.dependencies) : (row.dependencies ?? null),
   };
 }
 
@@ -86,9 +91,11 @@ export function toScript(row: ScriptRow): Script {
 }
 
 export function toSummary(row: ScriptSummaryRow): ScriptSummary {
+  // The list reads no version details: its rows have no dependencies to report.
+  const { dependencies: _none, ...version } = toVersionInfo(row);
   return {
     path: row.path,
-    ...toVersionInfo(row),
+    ...version,
     updatedAt: new Date(row.updated_at),
     ...toSettingsResult(row),
   };

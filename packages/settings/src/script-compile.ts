@@ -1,6 +1,22 @@
 import { type BuildResult, build, type Message } from 'esbuild';
+import type { ScriptDependencies } from './deps/lock';
+import { checkPythonImports } from './deps/python-imports';
+import { bundleDependencies, type DependencyOptions } from './deps/resolve';
 import { InvalidScriptError } from './errors';
-import type { DeployLanguage } from './types';
+import type { DeployLanguage, Script } from './types';
+
+export interface CompiledScript {
+  /** what workers run */
+  code: string;
+  /** the lock, for a script that imports packages or other scripts */
+  dependencies: ScriptDependencies | null;
+}
+
+/** What compiling needs beyond the content: imported scripts and the dependency settings. */
+export interface CompileContext {
+  loadScript: (path: string) => Promise<Script>;
+  dependencies: DependencyOptions;
+}
 
 /**
  * Turns deployed content into what workers run, once, at deploy: workers never transpile.
@@ -11,12 +27,20 @@ export async function compileScript(
   path: string,
   language: DeployLanguage,
   content: string,
-): Promise<string> {
+  context: CompileContext,
+): Promise<CompiledScript> {
   if (language === 'python') {
     checkPythonMain(content);
-    return content;
+    await checkPythonImports(content);
+    return { code: content, dependencies: null };
   }
-  return compileModule(path, language, content);
+  const compiled = await compileModule(path, language, content);
+  const bundled = await bundleDependencies(
+    { path, language, content, imports: compiled.imports },
+    context.loadScript,
+    context.dependencies,
+  );
+  return bundled ?? { code: compiled.code, dependencies: null };
 }
 
 const NO_MAIN = 'script must export a function named main';
@@ -24,13 +48,14 @@ const NO_MAIN = 'script must export a function named main';
 /**
  * One esbuild `build` without bundling gives the same code as `transform` plus a metafile that
  * lists the module's exports, so every spelling of a `main` export counts (function, const,
- * `export { x as main }`, async) without parsing it ourselves. Imports are left as they are.
+ * `export { x as main }`, async) without parsing it ourselves, and the module's imports (what
+ * TypeScript keeps: type-only and unused imports are elided). Imports are left as they are.
  */
 async function compileModule(
   path: string,
   language: 'typescript' | 'javascript',
   content: string,
-): Promise<string> {
+): Promise<{ code: string; imports: string[] }> {
   let result: BuildResult<{ write: false; metafile: true }>;
   try {
     result = await build({
@@ -51,9 +76,9 @@ async function compileModule(
       cause: err,
     });
   }
-  const exports = Object.values(result.metafile.outputs).flatMap((o) => o.exports);
-  if (!exports.includes('main')) throw new InvalidScriptError(NO_MAIN);
-  return result.outputFiles[0].text;
+  const outputs = Object.values(result.metafile.outputs);
+  if (!outputs.flatMap((o) => o.exports).includes('main')) throw new InvalidScriptError(NO_MAIN);
+  return { code: result.outputFiles[0].text, imports: outputs.flatMap((o) => o.imports.map((i) => i.path)) };
 }
 
 /** `3:7: Expected ";" but found "c"` then the offending line, quoted; line and column count from 1. */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '@millrace/db';
+import { dependencyDigest, type ScriptDependencies } from './deps/lock';
+import type { DependencyOptions } from './deps/resolve';
 import { InvalidScriptError, ScriptNotFoundError } from './errors';
 import {
   type ScriptRow,
@@ -22,28 +24,44 @@ import type {
   ScriptSummary,
   ScriptVersionInfo,
 } from './types';
+import { validateScriptPath } from './validate';
 import { notifyChange } from './watch';
 
 /** Scripts and their versions: deploy, read, list, and the defaults a pushed job inherits. */
 
-/** Identifies a version by what it runs: the same content in another language is another script. */
-export function scriptHash(language: ScriptLanguage, content: string): string {
-  return createHash('sha256').update(`${language}\0${content}`).digest('hex');
+/**
+ * Identifies a version by what it runs: the same content in another language is another script,
+ * and the same content bundled with other locked packages or pinned scripts is another version.
+ */
+export function scriptHash(
+  language: ScriptLanguage,
+  content: string,
+  dependencies?: ScriptDependencies | null,
+): string {
+  const hash = createHash('sha256').update(`${language}\0${content}`);
+  if (dependencies) hash.update(`\0${dependencyDigest(dependencies)}`);
+  return hash.digest('hex');
 }
 
 export async function deployScript(
   db: Db,
   input: { path: string; content: string; language: DeployLanguage },
-  maxScriptBytes: number,
+  options: { maxScriptBytes: number; dependencies: DependencyOptions },
 ): Promise<DeployResult> {
   const { path, content, language } = input;
   const size = Buffer.byteLength(content, 'utf8');
-  if (size > maxScriptBytes) {
-    throw new InvalidScriptError(`script ${path} is ${size} bytes, over the limit of ${maxScriptBytes}`);
+  if (size > options.maxScriptBytes) {
+    throw new InvalidScriptError(
+      `script ${path} is ${size} bytes, over the limit of ${options.maxScriptBytes}`,
+    );
   }
-  // Compile before taking the lock: esbuild can take milliseconds and the lock blocks other deploys.
-  const code = await compileScript(path, language, content);
-  return writeVersion(db, { path, language, content, code }, 'always');
+  // Compile (and resolve, install, bundle dependencies) before taking the lock: it can take
+  // seconds and the lock blocks other deploys of the path. A failure here writes nothing.
+  const { code, dependencies } = await compileScript(path, language, content, {
+    loadScript: (imported) => getScript(db, validateScriptPath(imported)),
+    dependencies: options.dependencies,
+  });
+  return writeVersion(db, { path, language, content, code, dependencies }, 'always');
 }
 
 /** What a `handler` version holds: a note for whoever opens it in the UI, and no code. */
@@ -61,7 +79,7 @@ export async function registerHandlers(db: Db, paths: readonly string[]): Promis
   for (const path of paths) {
     const written = await writeVersion(
       db,
-      { path, language: 'handler', content: HANDLER_NOTE, code: '' },
+      { path, language: 'handler', content: HANDLER_NOTE, code: '', dependencies: null },
       'if-absent',
     );
     if (written.created) created.push(path);
@@ -75,10 +93,16 @@ export async function registerHandlers(db: Db, paths: readonly string[]): Promis
  */
 async function writeVersion(
   db: Db,
-  v: { path: string; language: ScriptLanguage; content: string; code: string },
+  v: {
+    path: string;
+    language: ScriptLanguage;
+    content: string;
+    code: string;
+    dependencies: ScriptDependencies | null;
+  },
   when: 'always' | 'if-absent',
 ): Promise<DeployResult> {
-  const hash = scriptHash(v.language, v.content);
+  const hash = scriptHash(v.language, v.content, v.dependencies);
   return db.transaction(async (tx) => {
     await tx.query(sql.INSERT_SCRIPT_PLACEHOLDER, [v.path]);
     const { rows } = await tx.query<{ latest_version: number; latest_hash: string }>(sql.LOCK_SCRIPT, [
@@ -86,12 +110,26 @@ async function writeVersion(
     ]);
     const latest = Number(rows[0].latest_version);
     const keep = latest > 0 && (when === 'if-absent' || rows[0].latest_hash === hash);
-    if (keep) return { path: v.path, hash: rows[0].latest_hash, version: latest, created: false };
+    if (keep) {
+      const kept = await tx.query<{ dependencies: ScriptDependencies | string | null }>(
+        sql.SELECT_VERSION_DEPENDENCIES,
+        [v.path, latest],
+      );
+      const dependencies = kept.rows[0]?.dependencies ?? null;
+      return {
+        path: v.path,
+        hash: rows[0].latest_hash,
+        version: latest,
+        created: false,
+        dependencies: typeof dependencies === 'string' ? JSON.parse(dependencies) : dependencies,
+      };
+    }
     const version = latest + 1;
-    await tx.query(sql.INSERT_SCRIPT_VERSION, [v.path, version, hash, v.language, v.content, v.code]);
+    const deps = v.dependencies === null ? null : JSON.stringify(v.dependencies);
+    await tx.query(sql.INSERT_SCRIPT_VERSION, [v.path, version, hash, v.language, v.content, v.code, deps]);
     await tx.query(sql.SET_LATEST_VERSION, [v.path, version, hash]);
     await notifyChange(tx, { kind: 'script', name: v.path });
-    return { path: v.path, hash, version, created: true };
+    return { path: v.path, hash, version, created: true, dependencies: v.dependencies };
   });
 }
 

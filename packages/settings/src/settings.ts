@@ -1,4 +1,6 @@
 import type { Db } from '@millrace/db';
+import { defaultCacheDir } from './deps/package-cache';
+import type { DependencyOptions } from './deps/resolve';
 import { setScriptSettings } from './script-settings';
 import * as scripts from './scripts';
 import type {
@@ -27,6 +29,7 @@ import { watch } from './watch';
 import * as groups from './worker-groups';
 
 const DEFAULT_MAX_SCRIPT_BYTES = 1024 * 1024;
+const DEFAULT_DEPENDENCY_TIMEOUT_MS = 120_000;
 
 /**
  * Scripts, their settings and worker groups. Thin on purpose: each method validates its input
@@ -36,14 +39,30 @@ const DEFAULT_MAX_SCRIPT_BYTES = 1024 * 1024;
 export class Settings {
   readonly #db: Db;
   readonly #maxScriptBytes: number;
+  readonly #dependencies: DependencyOptions;
 
   constructor(db: Db, options: SettingsOptions = {}) {
     this.#db = db;
     this.#maxScriptBytes = options.maxScriptBytes ?? DEFAULT_MAX_SCRIPT_BYTES;
+    const deps = options.dependencies ?? {};
+    this.#dependencies = {
+      cacheDir: deps.cacheDir ?? defaultCacheDir(),
+      timeoutMs: deps.timeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS,
+      npmCommand: deps.npmCommand ?? 'npm',
+      npmConfig: { ...deps.npmConfig },
+    };
   }
 
+  /**
+   * A new version (unless the content and its resolved dependencies equal the latest version's).
+   * Imports of npm packages and of other scripts (`millrace:<path>`) are resolved, locked,
+   * installed into the cache and bundled first: any failure rejects and writes nothing.
+   */
   async deployScript(input: DeployInput): Promise<DeployResult> {
-    return scripts.deployScript(this.#db, parseDeployInput(input), this.#maxScriptBytes);
+    return scripts.deployScript(this.#db, parseDeployInput(input), {
+      maxScriptBytes: this.#maxScriptBytes,
+      dependencies: this.#dependencies,
+    });
   }
 
   /**

@@ -24,17 +24,21 @@ export const INSERT_SCRIPT_PLACEHOLDER = `
 export const LOCK_SCRIPT = `
   SELECT latest_version, latest_hash FROM millrace.scripts WHERE path = $1 FOR UPDATE`;
 
-/** $1 path, $2 version, $3 hash, $4 language, $5 content, $6 code */
+/** $1 path, $2 version, $3 hash, $4 language, $5 content, $6 code, $7 dependencies (json text or null) */
 export const INSERT_SCRIPT_VERSION = `
-  INSERT INTO millrace.script_versions (path, version, hash, language, content, code)
-  VALUES ($1, $2, $3, $4, $5, $6)`;
+  INSERT INTO millrace.script_versions (path, version, hash, language, content, code, dependencies)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`;
+
+/** $1 path, $2 version: the lock of a version a redeploy keeps. */
+export const SELECT_VERSION_DEPENDENCIES = `
+  SELECT dependencies FROM millrace.script_versions WHERE path = $1 AND version = $2`;
 
 /** $1 path, $2 version, $3 hash */
 export const SET_LATEST_VERSION = `
   UPDATE millrace.scripts SET latest_version = $2, latest_hash = $3, updated_at = now() WHERE path = $1`;
 
 const SCRIPT_COLUMNS = `
-  s.path, v.version, v.hash, v.language, v.content, v.code, v.created_at,
+  s.path, v.version, v.hash, v.language, v.content, v.code, v.dependencies, v.created_at,
   s.dedicated, s.tag, s.timeout_ms, s.max_attempts, s.priority`;
 
 /** $1 path, $2 version or null for the latest */
@@ -62,7 +66,7 @@ export const LIST_SCRIPTS = `
 
 /** $1 path; newest first */
 export const LIST_VERSIONS = `
-  SELECT version, hash, language, created_at FROM millrace.script_versions
+  SELECT version, hash, language, dependencies, created_at FROM millrace.script_versions
   WHERE path = $1 ORDER BY version DESC`;
 
 /** $1 path */

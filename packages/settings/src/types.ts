@@ -1,3 +1,5 @@
+import type { ScriptDependencies } from './deps/lock';
+
 /** Public shapes of @millrace/settings. Dates are `Date`; absent optional values are `null`. */
 
 /**
@@ -22,6 +24,8 @@ export interface DeployResult {
   version: number;
   /** false when the content equals the latest version's: nothing was written */
   created: boolean;
+  /** the lock of the version (new or kept); null when it imports only Node built-ins */
+  dependencies: ScriptDependencies | null;
 }
 
 export interface ScriptSettings {
@@ -46,10 +50,12 @@ export interface Script {
   language: ScriptLanguage;
   /** what was deployed */
   content: string;
-  /** what workers run: ESM JavaScript (transpiled at deploy) or Python source */
+  /** what workers run: ESM JavaScript (transpiled, and bundled with its dependencies, at deploy) or Python source */
   code: string;
   /** when this version was deployed */
   createdAt: Date;
+  /** the locked packages and pinned scripts this version was bundled with; null: none */
+  dependencies: ScriptDependencies | null;
   settings: ScriptSettings;
   resolvedTag: string;
 }
@@ -71,6 +77,8 @@ export interface ScriptVersionInfo {
   hash: string;
   language: ScriptLanguage;
   createdAt: Date;
+  /** the locked packages and pinned scripts this version was bundled with; null: none */
+  dependencies: ScriptDependencies | null;
 }
 
 /** What a pushed job of a path inherits from its latest version and settings. */
@@ -121,4 +129,17 @@ export interface WatchOptions {
 export interface SettingsOptions {
   /** largest script content accepted, in bytes (default 1 MiB) */
   maxScriptBytes?: number;
+  /** how a deploy resolves and installs npm packages (docs/dependencies.md) */
+  dependencies?: DependencySettings;
+}
+
+export interface DependencySettings {
+  /** the deploying host's install cache (default `$XDG_CACHE_HOME/millrace/deps`, else `~/.cache/millrace/deps`) */
+  cacheDir?: string;
+  /** the longest a deploy may spend resolving, installing and bundling (default 120000 ms) */
+  timeoutMs?: number;
+  /** npm executable (default `npm` on PATH) */
+  npmCommand?: string;
+  /** npm settings over the process's own npm config, as `npm_config_<key>` (e.g. `{ registry }`) */
+  npmConfig?: Record<string, string>;
 }

@@ -1,0 +1,86 @@
+import { type BuildResult, build, type Message, type Plugin } from 'esbuild';
+import { DependencyBuildError, InvalidScriptError } from '../errors';
+import { SCRIPT_IMPORT_PREFIX } from './specs';
+
+/**
+ * Bundles a script with its locked packages (from the install cache entry) and the pinned code
+ * of the scripts it imports into one ES module: workers run it as they run any script, with
+ * nothing to install or resolve, whichever runtime and machine, confined or not.
+ */
+export interface BundleInput {
+  path: string;
+  language: 'typescript' | 'javascript';
+  content: string;
+  /** directory whose node_modules holds the packages (the cache entry), or null for none */
+  packagesDir: string | null;
+  /** imported script path → its pinned code */
+  scripts: ReadonlyMap<string, string>;
+}
+
+/**
+ * Bundled CommonJS packages call `require` for Node built-ins; an ES module has none, so the
+ * bundle gets one of its own (resolving from the script's file, as the worker wrote it).
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __millraceCreateRequire } from 'node:module';\nconst require = __millraceCreateRequire(import.meta.url);";
+
+const SCRIPT_NAMESPACE = 'millrace-script';
+
+export async function bundleScript(input: BundleInput): Promise<string> {
+  let result: BuildResult<{ write: false }>;
+  try {
+    result = await build({
+      stdin: {
+        contents: input.content,
+        loader: input.language === 'typescript' ? 'ts' : 'js',
+        sourcefile: input.path,
+        resolveDir: input.packagesDir ?? process.cwd(),
+      },
+      absWorkingDir: input.packagesDir ?? process.cwd(),
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      banner: { js: REQUIRE_BANNER },
+      logLevel: 'silent',
+      plugins: [pinnedScripts(input.scripts)],
+    });
+  } catch (err) {
+    throw bundleError(input.path, err);
+  }
+  return result.outputFiles[0].text;
+}
+
+function pinnedScripts(scripts: ReadonlyMap<string, string>): Plugin {
+  return {
+    name: 'millrace-scripts',
+    setup(b) {
+      b.onResolve({ filter: /^millrace:/ }, (args) => ({
+        path: args.path.slice(SCRIPT_IMPORT_PREFIX.length),
+        namespace: SCRIPT_NAMESPACE,
+      }));
+      b.onLoad({ filter: /.*/, namespace: SCRIPT_NAMESPACE }, (args) => ({
+        contents: scripts.get(args.path) ?? '',
+        loader: 'js',
+        resolveDir: process.cwd(),
+      }));
+    },
+  };
+}
+
+/** `Could not resolve "x"` or an error inside node_modules/x names the package at fault. */
+function bundleError(path: string, err: unknown): Error {
+  const errors = (err as { errors?: Message[] }).errors ?? [];
+  const first = errors[0];
+  if (!first)
+    return new InvalidScriptError(`cannot bundle ${path}: ${(err as Error).message}`, { cause: err });
+  const unresolved = /Could not resolve "([^"]+)"/.exec(first.text)?.[1];
+  const file = first.location?.file ?? '';
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+  const culprit = inPackage ?? unresolved;
+  const where = first.location ? ` (${file}:${first.location.line})` : '';
+  if (culprit)
+    return new DependencyBuildError(culprit, `cannot be bundled: ${first.text}${where}`, { cause: err });
+  return new InvalidScriptError(`cannot bundle ${path}: ${first.text}${where}`, { cause: err });
+}

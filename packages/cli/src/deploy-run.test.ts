@@ -14,8 +14,8 @@ let dir: string;
 let worker: RunningWorker;
 beforeAll(async () => {
   t = await openTestDb('postgres');
-  env = { DATABASE_URL: t.url };
   dir = mkdtempSync(join(tmpdir(), 'millrace-cli-'));
+  env = { DATABASE_URL: t.url, MILLRACE_DEPS_CACHE_DIR: join(dir, '.deps-cache') };
   mkdirSync(join(dir, 'billing'));
   writeFileSync(
     join(dir, 'hello.ts'),
@@ -57,6 +57,26 @@ it('run --wait prints the result JSON (a real worker runs the job)', async () =>
   expect(res.error).toBeUndefined();
   expect(JSON.parse(res.out)).toBe('hi Ada');
 });
+
+it('deploy prints the locked dependencies, and the job runs with them', async () => {
+  const lib = join(dir, '.lib.ts');
+  writeFileSync(lib, 'export const twice = (n: number) => n * 2;\nexport function main() {}\n');
+  expect((await millrace(['deploy', 'f/lib/math', lib], env)).error).toBeUndefined();
+  const file = join(dir, '.uses-ms.ts');
+  writeFileSync(
+    file,
+    "// millrace: deps ms@2.1.3\nimport ms from 'ms';\nimport { twice } from 'millrace:f/lib/math';\nexport function main() { return twice(ms('1s')); }\n",
+  );
+  const res = await millrace(['deploy', 'f/app/uses_ms', file], env);
+  expect(res.out.split('\n')).toEqual([
+    expect.stringMatching(/^deployed +f\/app\/uses_ms v1 /),
+    '  uses ms@2.1.3',
+    expect.stringMatching(/^ {2}uses millrace:f\/lib\/math v1 \([0-9a-f]{12}\)$/),
+  ]);
+  const ran = await millrace(['run', 'f/app/uses_ms', '--wait'], env);
+  expect(ran.error).toBeUndefined();
+  expect(ran.out).toContain('2000');
+}, 60_000);
 
 it('run without --wait prints the job ids', async () => {
   const res = await millrace(['run', 'f/billing/charge', '--args', '{"cents":5}', '--count', '3'], env);

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import type { DeployLanguage, Settings } from '@millrace/settings';
+import type { DeployLanguage, ScriptDependencies, Settings } from '@millrace/settings';
 import { CliError } from './errors';
 
 const LANGUAGES: Record<string, DeployLanguage> = {
@@ -41,7 +41,7 @@ export async function scriptFilesIn(dir: string): Promise<{ file: string; path: 
 
 const isSkipped = (segment: string) => segment === 'node_modules' || segment.startsWith('.');
 
-/** Deploys one file; the line says whether it made a new version. */
+/** Deploys one file; the first line says whether it made a new version, the next ones what it is locked to. */
 export async function deployFile(
   settings: Settings,
   path: string,
@@ -55,5 +55,15 @@ export async function deployFile(
     throw new CliError('not_found', `cannot read ${file}: ${(err as Error).message}`);
   }
   const r = await settings.deployScript({ path, content, language: language ?? languageOf(file) });
-  return `${r.created ? 'deployed ' : 'unchanged'} ${r.path} v${r.version} (${r.hash.slice(0, 12)})`;
+  const line = `${r.created ? 'deployed ' : 'unchanged'} ${r.path} v${r.version} (${r.hash.slice(0, 12)})`;
+  return [line, ...dependencyLines(r.dependencies)].join('\n');
+}
+
+/** `  uses ms@2.1.3`, `  uses is-number@7.0.0 (a dependency's)`, `  uses millrace:f/lib/text v3 (ab12…)` */
+export function dependencyLines(deps: ScriptDependencies | null): string[] {
+  if (!deps) return [];
+  return [
+    ...deps.packages.map((p) => `  uses ${p.name}@${p.version}${p.direct ? '' : " (a dependency's)"}`),
+    ...deps.scripts.map((s) => `  uses millrace:${s.path} v${s.version} (${s.hash.slice(0, 12)})`),
+  ];
 }

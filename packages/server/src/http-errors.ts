@@ -29,6 +29,12 @@ const CORE_CODES: Record<string, HttpCode> = {
   invalid_settings: { status: 400, code: 'INVALID_SETTINGS' },
   invalid_worker_group: { status: 400, code: 'INVALID_WORKER_GROUP' },
   invalid_script: { status: 400, code: 'INVALID_SCRIPT' },
+  // A deploy whose dependencies cannot be resolved, installed or bundled (nothing was written).
+  dependency_not_found: { status: 422, code: 'DEPENDENCY_NOT_FOUND' },
+  dependency_version_not_found: { status: 422, code: 'DEPENDENCY_VERSION_NOT_FOUND' },
+  dependency_build_failed: { status: 422, code: 'DEPENDENCY_BUILD_FAILED' },
+  registry_unreachable: { status: 502, code: 'REGISTRY_UNREACHABLE' },
+  dependency_timeout: { status: 504, code: 'DEPENDENCY_TIMEOUT' },
   invalid_job_options: { status: 400, code: 'VALIDATION' },
   script_not_found: { status: 404, code: 'SCRIPT_NOT_FOUND' },
   job_not_found: { status: 404, code: 'JOB_NOT_FOUND' },
@@ -53,10 +59,7 @@ export function mapError(err: unknown): Mapped {
   }
   if (err instanceof MillraceError) {
     const known = CORE_CODES[err.code];
-    if (known) {
-      const issues = (err as { issues?: unknown }).issues;
-      return { ...known, message: err.message, details: issues ? { issues } : undefined };
-    }
+    if (known) return { ...known, message: err.message, details: detailsOf(err) };
   }
   const fe = err as Partial<FastifyError>;
   if (typeof fe.code === 'string' && FASTIFY_CODES[fe.code]) {
@@ -67,6 +70,14 @@ export function mapError(err: unknown): Mapped {
     return { status: fe.statusCode, code: 'VALIDATION', message: fe.message ?? 'bad request' };
   }
   return { status: 500, code: 'INTERNAL', message: 'internal server error' };
+}
+
+/** What a client can act on besides the message: every issue found, or the package at fault. */
+function detailsOf(err: MillraceError): unknown {
+  const { issues, packageName, reason } = err as { issues?: unknown; packageName?: string; reason?: string };
+  if (issues) return { issues };
+  if (packageName) return { package: packageName, reason };
+  return undefined;
 }
 
 export function sendError(reply: FastifyReply, err: unknown, request?: FastifyRequest) {

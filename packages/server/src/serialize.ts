@@ -35,7 +35,7 @@ export function scriptJson(s: Script | ScriptSummary) {
     hash: s.hash,
     version: s.version,
     language: s.language,
-    ...('content' in s ? { content: s.content } : {}),
+    ...('content' in s ? { content: s.content, dependencies: s.dependencies } : {}),
     createdAt: iso(s.createdAt),
     settings: s.settings,
     resolvedTag: s.resolvedTag,
@@ -43,7 +43,13 @@ export function scriptJson(s: Script | ScriptSummary) {
 }
 
 export function versionJson(v: ScriptVersionInfo) {
-  return { version: v.version, hash: v.hash, language: v.language, createdAt: iso(v.createdAt) };
+  return {
+    version: v.version,
+    hash: v.hash,
+    language: v.language,
+    createdAt: iso(v.createdAt),
+    dependencies: v.dependencies,
+  };
 }
 
 export function groupJson(g: WorkerGroup) {

@@ -134,7 +134,7 @@ export interface SettingsOptions {
 }
 
 export interface DependencySettings {
-  /** the deploying host's install cache (default `$XDG_CACHE_HOME/millrace/deps`, else `~/.cache/millrace/deps`) */
+  /** the deploying host's install cache (default `$MILLRACE_DEPS_CACHE_DIR`, else `$XDG_CACHE_HOME/millrace/deps`, else `~/.cache/millrace/deps`) */
   cacheDir?: string;
   /** the longest a deploy may spend resolving, installing and bundling (default 120000 ms) */
   timeoutMs?: number;

@@ -21,7 +21,7 @@ export async function deployCommand(
   if (!flags.dir && !(path && file)) throw new CliError('usage', 'deploy needs PATH FILE (or --dir DIR)');
   const db = await openCommandDb(flags, io);
   try {
-    const settings = new Settings(db);
+    const settings = new Settings(db, { dependencies: { cacheDir: io.env.MILLRACE_DEPS_CACHE_DIR } });
     if (path && file) {
       io.out(await deployFile(settings, path, file, flags.language));
       return;

@@ -35,9 +35,12 @@ export function registerScriptRoutes(app: FastifyInstance, { settings }: ServerC
   app.post('/api/scripts', async (request, reply) => {
     const body = parse(deployBody, request.body, 'deploy body');
     const deployed = await settings.deployScript(body);
-    return reply
-      .status(deployed.created ? 201 : 200)
-      .send({ path: deployed.path, hash: deployed.hash, version: deployed.version });
+    return reply.status(deployed.created ? 201 : 200).send({
+      path: deployed.path,
+      hash: deployed.hash,
+      version: deployed.version,
+      dependencies: deployed.dependencies,
+    });
   });
 
   app.get('/api/scripts/*', async (request) => {

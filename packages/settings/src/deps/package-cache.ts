@@ -30,8 +30,10 @@ export interface PreparedPackages {
   packages: LockedPackage[];
 }
 
-export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+/** `$MILLRACE_DEPS_CACHE_DIR`, else `$XDG_CACHE_HOME/millrace/deps`, else `~/.cache/millrace/deps`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MILLRACE_DEPS_CACHE_DIR) return env.MILLRACE_DEPS_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'millrace', 'deps');
 }
 

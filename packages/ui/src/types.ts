@@ -51,7 +51,19 @@ export type Script = {
   resolvedTag: string;
 };
 
-export type ScriptVersion = { version: number; hash: string; createdAt: string };
+/** What a version was locked to at deploy (docs/dependencies.md); null: it imports only Node built-ins. */
+export type ScriptDependencies = {
+  lockHash: string | null;
+  packages: { name: string; version: string; integrity: string | null; direct: boolean }[];
+  scripts: { path: string; version: number; hash: string }[];
+};
+
+export type ScriptVersion = {
+  version: number;
+  hash: string;
+  createdAt: string;
+  dependencies?: ScriptDependencies | null;
+};
 
 export type WorkerGroup = {
   name: string;

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { dependencyItems } from '../dependencies';
 import { formatTime } from '../format';
 import type { ScriptVersion } from '../types';
 import { VersionDiffView } from './VersionDiffView';
@@ -52,6 +53,7 @@ export function VersionHistory({ path, versions, current, shown, onShow }: Props
               >
                 {v.version === shown ? 'Shown' : 'Open'}
               </button>
+              <VersionDependencies version={v} />
             </li>
           ))}
         </ol>
@@ -66,5 +68,24 @@ export function VersionHistory({ path, versions, current, shown, onShow }: Props
         />
       )}
     </section>
+  );
+}
+
+/** The packages and scripts a version was locked to at deploy, on their own line under its row. */
+function VersionDependencies({ version }: { version: ScriptVersion }) {
+  const items = dependencyItems(version.dependencies);
+  if (items.length === 0) return null;
+  return (
+    <ul
+      className="version-deps"
+      aria-label={`Dependencies of version ${version.version}`}
+      data-testid="version-deps"
+    >
+      {items.map((item) => (
+        <li key={item.label} className="mono small" title={item.title}>
+          {item.label}
+        </li>
+      ))}
+    </ul>
   );
 }

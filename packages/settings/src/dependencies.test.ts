@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DependencyBuildError,
   DependencyNotFoundError,
+  DependencyTimeoutError,
   DependencyVersionNotFoundError,
   InvalidScriptError,
   RegistryUnreachableError,
@@ -156,6 +157,13 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
       'fsevents',
     ],
     [
+      'a native addon, which a bundle cannot carry',
+      `// millrace: deps bufferutil@4.0.8\nimport b from 'bufferutil';\nexport function main() { return !!b; }\n`,
+      DependencyBuildError,
+      'dependency_build_failed',
+      'bufferutil',
+    ],
+    [
       'an import of a script that is not deployed',
       `import { x } from 'millrace:f/nowhere/lib';\nexport function main() { return x; }\n`,
       DependencyNotFoundError,
@@ -185,6 +193,15 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
     expect(err).toMatchObject({ code: 'registry_unreachable', packageName: 'left-pad' });
     expect(await versionCount('f/bad/offline')).toBe(0);
   }, 60_000);
+
+  it('refuses a deploy that does not resolve within its timeout', async () => {
+    const hurried = new Settings(t.db, { dependencies: { cacheDir, timeoutMs: 50 } });
+    const content = `// millrace: deps ms@^2\nimport ms from 'ms';\nexport function main() { return ms('1s'); }\n`;
+    const err = await hurried.deployScript({ path: 'f/bad/slow', content }).catch((e) => e);
+    expect(err).toBeInstanceOf(DependencyTimeoutError);
+    expect(err).toMatchObject({ code: 'dependency_timeout', packageName: 'ms' });
+    expect(await versionCount('f/bad/slow')).toBe(0);
+  });
 
   it('refuses imports that are not packages or scripts', async () => {
     for (const specifier of ['./helper', '../x.js', '/etc/x.mjs', 'https://esm.sh/ms']) {

@@ -1,9 +1,10 @@
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openTestDb, type TestDb, testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockHash } from './deps/lock';
 import {
   DependencyBuildError,
   DependencyNotFoundError,
@@ -183,6 +184,22 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
     60_000,
   );
 
+  it('refuses to import a Python script or an in-host handler', async () => {
+    await settings.deployScript({
+      path: 'f/lib/py',
+      content: 'def main(args):\n    return 1\n',
+      language: 'python',
+    });
+    await settings.registerHandlers(['f/lib/handler']);
+    for (const path of ['f/lib/py', 'f/lib/handler']) {
+      const content = `import { x } from 'millrace:${path}';\nexport function main() { return x; }\n`;
+      const err = await settings.deployScript({ path: 'f/bad/import', content }).catch((e) => e);
+      expect(err).toBeInstanceOf(DependencyBuildError);
+      expect(err.packageName).toBe(`millrace:${path}`);
+    }
+    expect(await versionCount('f/bad/import')).toBe(0);
+  });
+
   it('refuses a deploy when the registry cannot be reached, naming the package', async () => {
     const offline = new Settings(t.db, {
       dependencies: { cacheDir, npmConfig: { registry: 'http://127.0.0.1:9/', fetch_retries: '0' } },
@@ -242,23 +259,49 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
 });
 
 describe('the install cache', () => {
-  it('installs a dependency set once when deploys of it run at the same time', async () => {
+  const IS_NUMBER = {
+    name: 'is-number',
+    version: '7.0.0',
+    integrity:
+      'sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==',
+  };
+  const MS = {
+    name: 'ms',
+    version: '2.1.3',
+    integrity:
+      'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==',
+  };
+
+  it('installs a dependency set once when deploys of it run at the same time, past a stale lock', async () => {
     const t = await openTestDb('pglite');
     const dir = await mkdtemp(join(tmpdir(), 'millrace-deps-once-'));
     try {
+      // a lock left behind by a deploy killed an hour ago does not block the set forever
+      const expected = lockHash([
+        { ...IS_NUMBER, direct: true },
+        { ...MS, direct: true },
+      ]);
+      const stale = join(dir, `${expected}.lock`);
+      await mkdir(stale);
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(stale, anHourAgo, anHourAgo);
       const settings = new Settings(t.db, { dependencies: { cacheDir: dir, npmCommand } });
       const before = (await npmCalls()).filter((c) => c === 'ci').length;
+      // ms is listed but not imported: locked and installed, left out of the bundle
       const content = (n: number) =>
-        `// millrace: deps is-number@7.0.0\nimport isNumber from 'is-number';\nexport function main() { return isNumber(${n}); }\n`;
+        `// millrace: deps is-number@7.0.0 ms@2.1.3\nimport isNumber from 'is-number';\nexport function main() { return isNumber(${n}); }\n`;
       const results = await Promise.all(
         [1, 2, 3].map((n) => settings.deployScript({ path: `f/once/s${n}`, content: content(n) })),
       );
-      expect(new Set(results.map((r) => r.dependencies?.lockHash)).size).toBe(1);
+      expect(results.map((r) => r.dependencies?.lockHash)).toEqual([expected, expected, expected]);
+      expect(results[0].dependencies?.packages.map((p) => p.name)).toEqual(['is-number', 'ms']);
       expect((await npmCalls()).filter((c) => c === 'ci').length - before).toBe(1);
-      // one entry, named by the lock's hash, and no temp dir left behind
-      const entries = (await readdir(dir)).filter((e) => /^[0-9a-f]{64}$/.test(e));
-      expect(entries).toEqual([results[0].dependencies?.lockHash]);
+      // one entry, named by the lock's hash, and no lock or temp dir left behind
+      expect((await readdir(dir)).sort()).toEqual([expected, 'specs', 'tmp']);
       expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+      const code = (await settings.getScript('f/once/s1')).code;
+      expect(code).not.toContain('function parse(str)'); // ms's parser is not bundled
+      expect(await runCode(code, {})).toBe(true);
     } finally {
       await t.drop();
       await rm(dir, { recursive: true, force: true });

@@ -220,6 +220,21 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
     expect(await versionCount('f/bad/slow')).toBe(0);
   });
 
+  it.runIf(driver === 'postgres')(
+    'resolves in its temp dir even when the host runs under npm -w (npm_config_workspace)',
+    async () => {
+      process.env.npm_config_workspace = 'packages/somewhere';
+      try {
+        const content = `// millrace: deps ms@^2\nimport ms from 'ms';\nexport function main() { return ms('1s'); }\n`;
+        const res = await settings.deployScript({ path: 'f/deps/under_npm_run', content });
+        expect(res.dependencies?.packages.map((p) => p.name)).toEqual(['ms']);
+      } finally {
+        delete process.env.npm_config_workspace;
+      }
+    },
+    60_000,
+  );
+
   it('refuses imports that are not packages or scripts', async () => {
     for (const specifier of ['./helper', '../x.js', '/etc/x.mjs', 'https://esm.sh/ms']) {
       const content = `import x from '${specifier}';\nexport function main() { return x; }\n`;

@@ -26,8 +26,25 @@ export interface NpmOptions {
 
 const COMMON_ARGS = ['--ignore-scripts', '--no-audit', '--no-fund', '--json', '--loglevel=error'];
 
+/**
+ * Settings a host started by `npm run -w …` or `npm exec` inherits that would point the install
+ * somewhere else than the temp dir (a workspace, the global prefix): never passed on.
+ */
+const RETARGETING = [
+  'workspace',
+  'workspaces',
+  'include_workspace_root',
+  'global',
+  'location',
+  'local_prefix',
+];
+
 export async function runNpm(args: readonly string[], cwd: string, options: NpmOptions): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    const setting = /^npm_config_(.+)$/i.exec(key)?.[1].toLowerCase().replaceAll('-', '_');
+    if (setting && RETARGETING.includes(setting)) delete env[key];
+  }
   for (const [key, value] of Object.entries(options.config)) env[`npm_config_${key}`] = value;
   const remaining = options.deadline - Date.now();
   const everyone = options.packages.join(', ');

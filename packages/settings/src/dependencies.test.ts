@@ -266,7 +266,7 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
     expect(err).toBeInstanceOf(InvalidScriptError);
     expect(err.message).toContain('requests, yaml');
     expect(await versionCount('f/py/third')).toBe(0);
-    const stdlib = `import json, os.path\nfrom collections import Counter\n\ndef main(args):\n    return json.dumps(Counter('aab'))\n`;
+    const stdlib = `import json, os.path\nfrom collections import Counter\ntry:\n    import ujson as fast\nexcept ImportError:\n    fast = json\n\ndef main(args):\n    return fast.dumps(Counter('aab'))\n`;
     await expect(
       settings.deployScript({ path: 'f/py/std', content: stdlib, language: 'python' }),
     ).resolves.toMatchObject({ created: true, dependencies: null });

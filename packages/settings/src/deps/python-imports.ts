@@ -4,7 +4,9 @@ import { InvalidScriptError } from '../errors';
 /**
  * Python scripts run on the worker's own `python3` with its standard library only: nothing is
  * installed for them. A top-level import of anything else fails the deploy here, naming the
- * modules, instead of every job failing with ModuleNotFoundError. Python's own `ast` finds the
+ * modules, instead of every job failing with ModuleNotFoundError. Only plain module-level import
+ * statements count: one inside `try:` (an optional speed-up with a fallback) or a function is
+ * the script's own business. Python's own `ast` finds the
  * imports and `sys.stdlib_module_names` (3.10+) says what is standard. Without a python3 (3.10+)
  * on the deploying host, or for source that does not parse, the check is skipped: the job
  * reports the problem as before.
@@ -16,7 +18,7 @@ try:
 except SyntaxError:
     print("[]"); sys.exit(0)
 names = set()
-for node in ast.walk(tree):
+for node in tree.body:
     if isinstance(node, ast.Import):
         names.update(a.name.split(".")[0] for a in node.names)
     elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

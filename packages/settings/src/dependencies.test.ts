@@ -83,6 +83,23 @@ describe.each(testDrivers())('script dependencies on %s', (driver) => {
     expect(await runCode(script.code, { span: '2s' })).toEqual({ ms: 2000 });
   }, 60_000);
 
+  it('gives a bundle whose CommonJS package requires a built-in a require of its own, and only such a bundle', async () => {
+    // depd does require('path') when it loads
+    const content = `// millrace: deps depd@2.0.0\nimport depd from 'depd';\nexport function main() { return typeof depd('millrace'); }\n`;
+    await settings.deployScript({ path: 'f/deps/depd', content });
+    const code = (await settings.getScript('f/deps/depd')).code;
+    expect(code).toContain('createRequire');
+    expect(await runCode(code, {})).toBe('function');
+    await settings.deployScript({ path: 'f/deps/ms', content: usesMs }); // ms requires nothing
+    expect((await settings.getScript('f/deps/ms')).code).not.toContain('createRequire');
+    // and it keeps working when that script is bundled into another one
+    await settings.deployScript({
+      path: 'f/app/uses_depd',
+      content: `import { main as inner } from 'millrace:f/deps/depd';\nexport function main() { return inner(); }\n`,
+    });
+    expect(await runCode((await settings.getScript('f/app/uses_depd')).code, {})).toBe('function');
+  }, 60_000);
+
   it('deploys a script whose exact versions are cached without running npm', async () => {
     await settings.deployScript({ path: 'f/deps/ms', content: usesMs });
     const before = await npmCalls();

@@ -18,11 +18,14 @@ export interface BundleInput {
 }
 
 /**
- * Bundled CommonJS packages call `require` for Node built-ins; an ES module has none, so the
- * bundle gets one of its own (resolving from the script's file, as the worker wrote it).
+ * Bundled CommonJS packages call `require` for Node built-ins (esbuild's `__require("fs")`); an ES
+ * module has none, so such a bundle gets one of its own. Only such a bundle: `createRequire` costs
+ * every cold start ~3 ms (measured in bench/results/deps.md).
  */
 const REQUIRE_BANNER =
-  "import { createRequire as __millraceCreateRequire } from 'node:module';\nconst require = __millraceCreateRequire(import.meta.url);";
+  "import { createRequire as __millraceCreateRequire } from 'node:module';\nconst require = __millraceCreateRequire(import.meta.url);\n";
+// a call of the shim, not `__commonJS`'s inner `function __require()`
+const REQUIRES_AT_RUN_TIME = /(?<!function )\b__require\(/;
 
 const SCRIPT_NAMESPACE = 'millrace-script';
 
@@ -42,14 +45,14 @@ export async function bundleScript(input: BundleInput): Promise<string> {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      banner: { js: REQUIRE_BANNER },
       logLevel: 'silent',
       plugins: [pinnedScripts(input.scripts)],
     });
   } catch (err) {
     throw bundleError(input.path, err);
   }
-  return result.outputFiles[0].text;
+  const code = result.outputFiles[0].text;
+  return REQUIRES_AT_RUN_TIME.test(code) ? REQUIRE_BANNER + code : code;
 }
 
 function pinnedScripts(scripts: ReadonlyMap<string, string>): Plugin {

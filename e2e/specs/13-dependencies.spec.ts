@@ -9,9 +9,13 @@ import { join } from 'node:path';
 import { expect, test } from '../fixtures/app';
 import { deployScript, expectJobStatus, runOnce, screenshot } from '../fixtures/ui';
 
-// The server's install cache for this spec (Settings reads it when it is built, in the fixture).
-const cacheDir = mkdtempSync(join(tmpdir(), 'millrace-e2e-deps-'));
-process.env.MILLRACE_DEPS_CACHE_DIR = cacheDir;
+// The server's install cache for this spec's worker (Settings reads it when the app fixture
+// builds it, after beforeAll); made here, not at load time, which the runner's process also does.
+let cacheDir = '';
+test.beforeAll(() => {
+  cacheDir = mkdtempSync(join(tmpdir(), 'millrace-e2e-deps-'));
+  process.env.MILLRACE_DEPS_CACHE_DIR = cacheDir;
+});
 test.afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 const LIB = `export function label(ms: number) { return ms + ' ms'; }

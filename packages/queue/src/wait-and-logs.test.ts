@@ -1,6 +1,35 @@
+import type { Db } from '@millrace/db';
 import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from './index';
 import { openQueueFixture, type QueueFixture } from './test-support';
+
+const HOUR = 3_600_000;
+
+/**
+ * `db` as seen by a Queue that only waits: `waiting` resolves once `wait()` has read its job a
+ * second time (the first read inside its wait loop), so a completion after that can only reach it
+ * by notification or poll. `deaf` drops every notification, as while the listener reconnects.
+ */
+function waiterDb(db: Db, { deaf = false } = {}) {
+  let reads = 0;
+  let loopStarted = () => {};
+  const waiting = new Promise<void>((resolve) => {
+    loopStarted = resolve;
+  });
+  const watched = new Proxy(db, {
+    get(target, key) {
+      if (key === 'listen' && deaf) return async () => async () => {};
+      if (key !== 'query') return Reflect.get(target, key);
+      return async (...args: Parameters<Db['query']>) => {
+        const result = await target.query(...args);
+        if (++reads === 2) loopStarted();
+        return result;
+      };
+    },
+  });
+  return { db: watched, waiting };
+}
 
 describe.each(testDrivers())('wait and logs on %s', (driver) => {
   let f: QueueFixture;
@@ -9,15 +38,32 @@ describe.each(testDrivers())('wait and logs on %s', (driver) => {
   });
   afterAll(() => f.drop());
 
-  it('wakes a waiter when its job completes', async () => {
+  it('wakes a waiter by the notification that its job completed', async () => {
+    // No poll within the test's time: only the notification can end this wait (else it hangs).
+    const watched = waiterDb(f.db);
+    const queue = new Queue(watched.db, { settings: f.settings, waitPollMs: HOUR });
     const id = await f.queue.push('f/test/noop', {}, { tag: 'wait' });
-    const waiting = f.queue.wait(id, { timeoutMs: 20_000 });
+    const waiting = queue.wait(id, { timeoutMs: HOUR });
+    await watched.waiting;
     const [c] = await f.queue.claim('w', ['wait'], 1);
     await f.queue.complete([{ id, token: c.token, status: 'success', result: 42 }]);
-    const started = Date.now();
     expect(await waiting).toMatchObject({ id, status: 'success', result: 42 });
-    // woken by NOTIFY, well before the 1 s fallback poll
-    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('wakes a waiter by its poll when the notification is lost', async () => {
+    const watched = waiterDb(f.db, { deaf: true });
+    const queue = new Queue(watched.db, { settings: f.settings, waitPollMs: 20 });
+    const id = await f.queue.push('f/test/noop', {}, { tag: 'wait-deaf' });
+    const waiting = queue.wait(id, { timeoutMs: HOUR });
+    await watched.waiting;
+    const [c] = await f.queue.claim('w', ['wait-deaf'], 1);
+    await f.queue.complete([{ id, token: c.token, status: 'success', result: 7 }]);
+    expect(await waiting).toMatchObject({ id, status: 'success', result: 7 });
+  });
+
+  it('refuses a poll interval that is not a positive number of ms', () => {
+    for (const waitPollMs of [0, -1, Number.NaN])
+      expect(() => new Queue(f.db, { settings: f.settings, waitPollMs })).toThrow(RangeError);
   });
 
   it('returns at once for a finished job and times out for one that never finishes', async () => {

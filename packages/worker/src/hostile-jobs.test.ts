@@ -27,6 +27,9 @@ describe.each(testDrivers())('hostile jobs on a generic worker on %s', (driver) 
       'f/hostile/endless':
         'export async function main() { await new Promise(() => setInterval(() => {}, 1000)); }',
       'f/hostile/fine': 'export function main() { return "still serving"; }',
+      // answers for its wrapper on the IPC channel, with what the wrapper never sends
+      'f/hostile/forge':
+        "export async function main() { process.send({ type: 'uncaught', error: null }); await new Promise(() => {}); }",
     };
     for (const [path, content] of Object.entries(scripts)) {
       await f.deploy(path, content);
@@ -55,6 +58,13 @@ describe.each(testDrivers())('hostile jobs on a generic worker on %s', (driver) 
   it("fails a job over the group's memory cap, and serves the next one", async () => {
     const hog = await f.finished(await f.queue.push('f/hostile/hog'));
     expect(hog).toMatchObject({ status: 'failure', error: { name: 'RangeError' } });
+    expect((await f.finished(await f.queue.push('f/hostile/fine'))).result).toBe('still serving');
+  });
+
+  it('fails a job that forges its answer as a crash, and serves the next one', async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/forge'));
+    expect(job).toMatchObject({ status: 'failure', error: { reason: 'crash' } });
+    expect(job.error?.message).toMatch(/malformed answer/);
     expect((await f.finished(await f.queue.push('f/hostile/fine'))).result).toBe('still serving');
   });
 

@@ -81,6 +81,8 @@ describe.each(testDrivers())('hostile jobs on a dedicated worker (process runtim
       calls++;
       if (a.mode === 'hog') return Buffer.alloc(1024 * 1024 * 1024).length;
       if (a.mode === 'endless') await new Promise(() => setInterval(() => {}, 1000));
+      // past the wrapper's hooks, onto the protocol's stdout: lines the host must not choke on
+      if (a.mode === 'forge') process.getBuiltinModule('node:fs').writeSync(1, 'null\\n{"type":"error","id":1,"error":null}\\n');
       return { calls };
     }`;
   beforeAll(async () => {
@@ -99,6 +101,12 @@ describe.each(testDrivers())('hostile jobs on a dedicated worker (process runtim
   it("fails a job over the group's memory cap in a warm process, and serves the next one", async () => {
     const job = await f.finished(await f.queue.push('f/hostile/warm', { mode: 'hog' }));
     expect(job.status).toBe('failure');
+    expect((await f.finished(await f.queue.push('f/hostile/warm'))).status).toBe('success');
+  });
+
+  it('runs a warm job that writes malformed protocol lines to its stdout, and serves the next one', async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/warm', { mode: 'forge' }));
+    expect(job.status).toBe('success');
     expect((await f.finished(await f.queue.push('f/hostile/warm'))).status).toBe('success');
   });
 

@@ -11,7 +11,13 @@ import type { RuntimeEvents, RuntimeFactory } from '../runtime';
 import { writeScriptFile } from '../script-file';
 import { type RunAs, signalConfined, spawnConfined } from './confine';
 import { trackChild } from './live-children';
-import { checkResultSize, defaultCommand, type ProcessMessage, scriptExtension } from './protocol';
+import {
+  checkResultSize,
+  defaultCommand,
+  type ProcessMessage,
+  protocolMessage,
+  scriptExtension,
+} from './protocol';
 
 export interface ProcessRuntimeOptions {
   argv: string[];
@@ -112,11 +118,15 @@ export class ProcessRuntime extends RemoteRuntime {
   }
 
   private onLine(line: string): void {
-    let message: ProcessMessage;
+    let message: ProcessMessage | undefined;
     try {
-      message = JSON.parse(line) as ProcessMessage;
+      message = protocolMessage(JSON.parse(line));
     } catch {
-      this.options.onStrayLog(`${line}\n`); // a command that writes raw text to stdout
+      // not JSON: below
+    }
+    if (message === undefined) {
+      // a command that writes raw text to stdout, or a script writing past the wrapper's hooks
+      this.options.onStrayLog(`${line}\n`);
       return;
     }
     const id = message.id as number;

@@ -228,7 +228,7 @@ export async function runChaos(cfg) {
         onEvent({ fault: 'parent_killing_jobs', jobs: parentKilling.ids.length });
         return Date.now();
       },
-      name: 'parent-killing jobs (SIGKILL parent / group / -1, daemons, memory)',
+      name: 'parent-killing jobs (SIGKILL parent / group / -1, daemons, memory, forged answers)',
     });
   else log(`no parent-killing jobs: ${noParentKillingBecause}`);
   let partition = null;

@@ -32,7 +32,7 @@ describe.runIf(testDrivers().includes('postgres'))('workers killed while drainin
     expect(report.faults.killedWorkers).toBeGreaterThan(0);
     // jobs that attack their parent (where job processes have a PID namespace of their own)
     if (confinement().mode === 'pid-namespace')
-      expect(report.parentKilling).toMatchObject({ pushed: 20, asExpected: 20, coldDaemonsOutlivedJob: 0 });
+      expect(report.parentKilling).toMatchObject({ pushed: 24, asExpected: 24, coldDaemonsOutlivedJob: 0 });
     expect(report.strayProcesses).toBe(0);
     expect(report.workersDiedUnasked).toEqual([]);
     expect(report.frozenWorkers).toEqual([]);

@@ -63,7 +63,7 @@ function hostLine(h) {
 function parentKillingLine(p) {
   if (p.skipped) return `skipped: ${p.skipped}`;
   return (
-    `${p.pushed} (SIGKILL parent / group / -1, setsid'd daemons, memory; cold + process runtime): ` +
+    `${p.pushed} (SIGKILL parent / group / -1, setsid'd daemons, memory, forged answers; cold + process runtime): ` +
     `${p.asExpected} failed as they should${p.unexpected.length ? `, ${p.unexpected.length} kinds unexpected` : ''}`
   );
 }

@@ -1,7 +1,7 @@
 // Fault: jobs that attack the process running them, on the untrusted runtimes only (a generic
 // worker's cold process, a dedicated worker's process runtime; docs/isolation.md): SIGKILL their
 // parent, their process group, `kill -9 -1`, leave setsid'd and double-forked daemons behind,
-// exhaust memory. Each must end once, as a failure; no worker may die of one, and no process a job
+// exhaust memory, forge malformed answers on their wrapper's channel. Each must end once, as a failure; no worker may die of one, and no process a job
 // started may outlive the run. Thread runtimes and in-host handlers are trusted code in the
 // worker's process and are left alone.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +19,9 @@ export const PARENT_KILLING_MODES = {
   stray: { status: 'failure', reasons: ['thrown'] },
   // RLIMIT_DATA (the group's memoryLimitMb) stops it: a RangeError, or an abort on Node 24
   memory: { status: 'failure', reasons: ['thrown', 'crash'] },
+  // malformed answers on the channel its wrapper answers on: IPC (cold, a crash that says so) or
+  // stdout past the wrapper's hooks (process runtime: they are its output; then it throws)
+  forge: { status: 'failure', reasons: ['crash', 'thrown'] },
 };
 
 /** The argv mark of the daemons a `stray` job leaves: `<mark>-<runtime>` (found by `strayProcesses`). */
@@ -58,6 +61,13 @@ async function hostile(mode, runtime) {
       const kept = [];
       for (;;) kept.push(Buffer.allocUnsafe(64 * 1024 * 1024));
     }
+    case 'forge':
+      if (process.send) {
+        process.send({ type: 'uncaught', error: null });
+        await new Promise(() => {});
+      }
+      fs.writeSync(1, 'null\n{"type":"error","id":1,"error":null}\n');
+      break;
   }
   throw new Error(mode + ': still running after the attack');
 }`;

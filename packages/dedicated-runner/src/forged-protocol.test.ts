@@ -3,6 +3,7 @@
 // never throws on them, the call still gets its own answer and the runtime serves the next call.
 import { describe, expect, test } from 'vitest';
 import { openRunner } from './index';
+import { maxLineChars } from './process/process-runtime';
 import { checkNoLeaks } from './test-support';
 
 checkNoLeaks();
@@ -36,6 +37,39 @@ describe('process runtime: a script writing malformed protocol lines', () => {
       expect(await runner.run({})).toBe('fine');
       // kept as the script's own output
       expect(logs.join('')).toContain(line);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  test('a line longer than any the protocol has is dropped with a note, not kept in the host', async () => {
+    const logs: string[] = [];
+    const runner = await openRunner({
+      // 48 Mi characters and then a newline, written to fd 1 (non-blocking: retried until taken)
+      content: `import { writeSync } from 'node:fs';
+        function put(text) {
+          const bytes = Buffer.from(text);
+          for (let at = 0; at < bytes.length; ) {
+            try { at += writeSync(1, bytes, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
+          }
+        }
+        export async function main(a) {
+          if (!a.flood) return 'fine';
+          const mib = 'x'.repeat(1024 * 1024);
+          for (let i = 0; i < 48; i++) put(mib);
+          put('\\n');
+          return 'answered';
+        }`,
+      runtime: 'process',
+      onStrayLog: (text) => logs.push(text),
+    });
+    try {
+      expect(await runner.run({ flood: true })).toBe('answered');
+      expect(await runner.run({})).toBe('fine');
+      const limit = maxLineChars(10 * 1024 * 1024);
+      expect(logs.join('')).toBe(
+        `[millrace] dropped a line of over ${limit} characters from the process's stdout\n`,
+      );
     } finally {
       await runner.close();
     }

@@ -38,27 +38,29 @@ describe.each(testDrivers())('wait and logs on %s', (driver) => {
   });
   afterAll(() => f.drop());
 
+  /**
+   * Completes a job once a Queue over `waiter` (see waiterDb) is waiting for it, with `waitPollMs`
+   * between its reads; resolves to what its wait() returned.
+   */
+  async function completeWhileWaiting(waiter: ReturnType<typeof waiterDb>, waitPollMs: number, tag: string) {
+    const queue = new Queue(waiter.db, { settings: f.settings, waitPollMs });
+    const id = await f.queue.push('f/test/noop', {}, { tag });
+    const waiting = queue.wait(id, { timeoutMs: HOUR });
+    await waiter.waiting;
+    const [c] = await f.queue.claim('w', [tag], 1);
+    await f.queue.complete([{ id, token: c.token, status: 'success', result: tag }]);
+    return { id, job: await waiting };
+  }
+
   it('wakes a waiter by the notification that its job completed', async () => {
     // No poll within the test's time: only the notification can end this wait (else it hangs).
-    const watched = waiterDb(f.db);
-    const queue = new Queue(watched.db, { settings: f.settings, waitPollMs: HOUR });
-    const id = await f.queue.push('f/test/noop', {}, { tag: 'wait' });
-    const waiting = queue.wait(id, { timeoutMs: HOUR });
-    await watched.waiting;
-    const [c] = await f.queue.claim('w', ['wait'], 1);
-    await f.queue.complete([{ id, token: c.token, status: 'success', result: 42 }]);
-    expect(await waiting).toMatchObject({ id, status: 'success', result: 42 });
+    const { id, job } = await completeWhileWaiting(waiterDb(f.db), HOUR, 'wait');
+    expect(job).toMatchObject({ id, status: 'success', result: 'wait' });
   });
 
   it('wakes a waiter by its poll when the notification is lost', async () => {
-    const watched = waiterDb(f.db, { deaf: true });
-    const queue = new Queue(watched.db, { settings: f.settings, waitPollMs: 20 });
-    const id = await f.queue.push('f/test/noop', {}, { tag: 'wait-deaf' });
-    const waiting = queue.wait(id, { timeoutMs: HOUR });
-    await watched.waiting;
-    const [c] = await f.queue.claim('w', ['wait-deaf'], 1);
-    await f.queue.complete([{ id, token: c.token, status: 'success', result: 7 }]);
-    expect(await waiting).toMatchObject({ id, status: 'success', result: 7 });
+    const { id, job } = await completeWhileWaiting(waiterDb(f.db, { deaf: true }), 20, 'wait-deaf');
+    expect(job).toMatchObject({ id, status: 'success', result: 'wait-deaf' });
   });
 
   it('refuses a poll interval that is not a positive number of ms', () => {

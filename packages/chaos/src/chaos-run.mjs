@@ -5,11 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '@millrace/db';
+import { confinement } from '@millrace/dedicated-runner';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
 import { partitionHost } from './faults/host-partition.mjs';
 import { killRecoveryTimes, startKillingWorkers } from './faults/kill-workers.mjs';
 import { latencySpike, networkOutage } from './faults/network.mjs';
+import { checkParentKillingJobs, parentKillingPhase, strayProcesses } from './faults/parent-killing-jobs.mjs';
 import { checkPoisonJobs, pushPoisonJobs } from './faults/poison-jobs.mjs';
 import { terminateBackends } from './faults/terminate-backends.mjs';
 import { createHost, netnsUnavailableReason } from './hosts.mjs';
@@ -21,6 +23,9 @@ import {
   deployChaosScripts,
   GENERIC_GROUP,
   GENERIC_PATH,
+  PROCESS_GROUP,
+  PROCESS_PATH,
+  RUN_ENV,
   WARM_PATH,
 } from './scripts.mjs';
 import { startTcpProxy } from './tcp-proxy.mjs';
@@ -33,6 +38,7 @@ export const PRESETS = {
     jobs: 20_000,
     generic: 2,
     dedicated: 2,
+    process: 1,
     concurrency: 16,
     killEveryMs: 1_500,
     outageMs: 1_500,
@@ -47,6 +53,7 @@ export const PRESETS = {
     jobs: 100_000,
     generic: 3,
     dedicated: 2,
+    process: 1,
     concurrency: 32,
     killEveryMs: 3_000,
     outageMs: 1_500,
@@ -78,7 +85,7 @@ export async function runChaos(cfg) {
   const directUrl = withDatabase(ADMIN_URL, database);
   const db = await openDb({ url: directUrl, poolSize: 4 });
   const settings = new Settings(db);
-  await deployChaosScripts(settings, { concurrency: cfg.concurrency });
+  await deployChaosScripts(settings, { concurrency: cfg.concurrency, run: database });
 
   const target = new URL(ADMIN_URL);
   const proxy = await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port || 5432) });
@@ -100,6 +107,7 @@ export async function runChaos(cfg) {
   await Promise.all([
     ...Array.from({ length: cfg.generic }, () => pool.spawn(GENERIC_GROUP)),
     ...Array.from({ length: cfg.dedicated }, () => pool.spawn(DEDICATED_GROUP)),
+    ...Array.from({ length: cfg.process ?? 0 }, () => pool.spawn(PROCESS_GROUP)),
   ]);
   log(`${pool.live.size} workers ready`);
 
@@ -188,7 +196,6 @@ export async function runChaos(cfg) {
     },
   ];
   // Hostile jobs, pushed over the direct connection (the proxy's faults are not theirs to meet).
-  // Jobs that kill their parent process would be one more entry like this one.
   const directQueue = new Queue(db, { settings });
   let poisonIds = [];
   scheduled.push({
@@ -201,6 +208,29 @@ export async function runChaos(cfg) {
     },
     name: 'poison jobs (NUL / lone surrogate in logs, results, errors)',
   });
+  // Jobs that attack their parent, on the untrusted runtimes (cold, and process if a worker runs it).
+  // Where a job's process is not in a PID namespace of its own they would reach the worker (and
+  // `kill -9 -1` as root, the machine): docs/isolation.md says so, and the phase is skipped.
+  const confined = confinement();
+  const noParentKillingBecause =
+    confined.mode === 'pid-namespace'
+      ? null
+      : `job processes are not in a PID namespace (${confined.reason})`;
+  let parentKilling = null;
+  if (!noParentKillingBecause)
+    scheduled.push({
+      at: 0.55,
+      background: true, // reported as parent-killing jobs below
+      fire: async () => {
+        const targets = [{ path: COLD_PATH, runtime: 'cold' }];
+        if (cfg.process > 0) targets.push({ path: PROCESS_PATH, runtime: 'process' });
+        parentKilling = await parentKillingPhase({ queue: directQueue, db, targets });
+        onEvent({ fault: 'parent_killing_jobs', jobs: parentKilling.ids.length });
+        return Date.now();
+      },
+      name: 'parent-killing jobs (SIGKILL parent / group / -1, daemons, memory, forged answers)',
+    });
+  else log(`no parent-killing jobs: ${noParentKillingBecause}`);
   let partition = null;
   if (host)
     scheduled.push({
@@ -255,6 +285,9 @@ export async function runChaos(cfg) {
   await killer.stop();
   await pusher.stop();
   const exitCodes = await pool.stopAll();
+  await host?.destroy();
+  // whatever a job started carries the run's name in its env: nothing may be left of it
+  const strays = await strayProcesses(RUN_ENV, database);
   monitoring = false;
   await monitor;
 
@@ -281,6 +314,24 @@ export async function runChaos(cfg) {
     .map(([n]) => n);
   if (frozenWorkers.length > 0)
     invariants.problems.push(`workers frozen (did not stop on SIGTERM): ${frozenWorkers.join(', ')}`);
+  const hostile = await checkParentKillingJobs(db);
+  if (parentKilling && hostile.pushed !== parentKilling.ids.length)
+    invariants.problems.push(
+      `parent-killing jobs: ${hostile.pushed} pushed, ${parentKilling.ids.length} acknowledged`,
+    );
+  if (hostile.completed !== hostile.pushed)
+    invariants.problems.push(`${hostile.pushed - hostile.completed} parent-killing jobs never completed`);
+  invariants.problems.push(...hostile.unexpected.map((u) => `parent-killing: ${u}`));
+  if (parentKilling?.coldDaemonsOutlivedJob)
+    invariants.problems.push(
+      `${parentKilling.coldDaemonsOutlivedJob} daemons of cold jobs outlived their job`,
+    );
+  if (strays.length > 0)
+    invariants.problems.push(
+      `${strays.length} processes started by jobs still alive after the run: ${strays.join(', ')}`,
+    );
+  // a worker only ends when the run SIGKILLs or stops it: any other death was dealt by a job (or a bug)
+  for (const w of pool.diedUnasked) invariants.problems.push(`worker ${w.name} died (${w.how}) unasked`);
   if (host && partition?.finishedElsewhereMs == null)
     invariants.problems.push(`the cut-off host's jobs were not finished elsewhere`);
   if (host && exitCodes[HOST_WORKER] !== 0)
@@ -291,7 +342,6 @@ export async function runChaos(cfg) {
 
   await producerDb.close().catch(() => {});
   await proxy.close();
-  await host?.destroy();
   await db.close();
   if (!cfg.keep) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.close();
@@ -334,6 +384,11 @@ export async function runChaos(cfg) {
     },
     workerExitCodes: exitCodes,
     poison,
+    parentKilling: noParentKillingBecause
+      ? { skipped: noParentKillingBecause }
+      : { ...hostile, coldDaemonsOutlivedJob: parentKilling?.coldDaemonsOutlivedJob ?? null },
+    strayProcesses: strays.length,
+    workersDiedUnasked: pool.diedUnasked.map((w) => w.name),
     frozenWorkers,
     monitorErrors,
     invariants,

@@ -18,11 +18,11 @@ export async function checkInvariants(db, { acknowledged, killedWorkers }) {
            (SELECT count(*) FROM millrace.job_queue q JOIN millrace.job_completed c USING (id))::int AS queued_and_completed,
            (SELECT count(*) FROM millrace.job_completed c WHERE NOT EXISTS
               (SELECT 1 FROM millrace.jobs j WHERE j.id = c.id))::int AS orphan_completed`);
-  // poison jobs end as their mode says; faults/poison-jobs.mjs checks them
+  // poison and parent-killing jobs end as their mode says; faults/*.mjs check them
   const statuses = (
     await db.query(`SELECT status, coalesce(error->>'reason', '') AS reason, count(*)::int AS n
                     FROM millrace.job_completed c
-                    WHERE NOT EXISTS (SELECT 1 FROM millrace.jobs j WHERE j.id = c.id AND j.args ? 'poison')
+                    WHERE NOT EXISTS (SELECT 1 FROM millrace.jobs j WHERE j.id = c.id AND (j.args ? 'poison' OR j.args ? 'hostile'))
                     GROUP BY 1, 2 ORDER BY 3 DESC`)
   ).rows;
   const attempts = await one(

@@ -1,6 +1,8 @@
 // The quick chaos run inside `npm test`: worker processes (generic and dedicated) drain a few
 // thousand jobs while workers are SIGKILLed, every connection is terminated, the network is cut
-// and slowed. Every job completes exactly once.
+// and slowed, and poison jobs and jobs that attack their parent run among them. Every job
+// completes exactly once; no worker dies of a job or freezes; no process a job started remains.
+import { confinement } from '@millrace/dedicated-runner';
 import { testDrivers } from '@millrace/testing';
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runChaos } from './chaos-run.mjs';
@@ -28,6 +30,12 @@ describe.runIf(testDrivers().includes('postgres'))('workers killed while drainin
     });
     expect(report.invariants.completed).toBe(report.invariants.jobs);
     expect(report.faults.killedWorkers).toBeGreaterThan(0);
+    // jobs that attack their parent (where job processes have a PID namespace of their own)
+    if (confinement().mode === 'pid-namespace')
+      expect(report.parentKilling).toMatchObject({ pushed: 24, asExpected: 24, coldDaemonsOutlivedJob: 0 });
+    expect(report.strayProcesses).toBe(0);
+    expect(report.workersDiedUnasked).toEqual([]);
+    expect(report.frozenWorkers).toEqual([]);
     expect(
       report.faults.connectionFaults.every((f: { recoverMs: number | null }) => f.recoverMs !== null),
     ).toBe(true);

@@ -9,7 +9,7 @@ export function formatReport(r) {
   const unrecoveredKills = r.faults.killRecoveryMs.filter((x) => x == null).length;
   const lines = [
     '',
-    `MILLRACE CHAOS REPORT (${r.config.jobs.toLocaleString('en')} jobs, ${r.config.generic} generic + ${r.config.dedicated} dedicated workers × ${r.config.concurrency}${r.faults.hostPartition.skipped ? '' : ', + 1 generic on a host of its own'})`,
+    `MILLRACE CHAOS REPORT (${r.config.jobs.toLocaleString('en')} jobs, ${r.config.generic} generic + ${r.config.dedicated} dedicated workers × ${r.config.concurrency}${r.config.process ? ` + ${r.config.process} on the process runtime × 1` : ''}${r.faults.hostPartition.skipped ? '' : ', + 1 generic on a host of its own'})`,
     '─'.repeat(78),
     'faults injected',
     `  workers SIGKILLed and replaced   ${r.faults.killedWorkers} (holding ${r.faults.killHeldJobs} running jobs)`,
@@ -32,6 +32,9 @@ export function formatReport(r) {
     `  attempts not accounted for       ${inv.attemptsUnaccounted}`,
     `  fencing violations               ${inv.fencingViolations}`,
     `  poison jobs                      ${poisonLine(r.poison)}`,
+    `  parent-killing jobs              ${parentKillingLine(r.parentKilling)}`,
+    `  processes left by jobs           ${r.strayProcesses}`,
+    `  workers killed by a job          ${r.workersDiedUnasked.length}`,
     `  workers frozen                   ${r.frozenWorkers.length}`,
     'pushes during faults',
     `  failed pushes                    ${r.pushes.errors} (retried ${r.pushes.retried}, committed despite the error ${r.pushes.committedDespiteError}; none dropped)`,
@@ -54,6 +57,14 @@ function hostLine(h) {
   return (
     `  host cut off (link down)         ${h.heldJobs} jobs it held finished elsewhere in ${ms(h.finishedElsewhereMs)}; ` +
     `back, it did ${h.jobsDoneAfter} more and exited ${h.exitCode}`
+  );
+}
+
+function parentKillingLine(p) {
+  if (p.skipped) return `skipped: ${p.skipped}`;
+  return (
+    `${p.pushed} (SIGKILL parent / group / -1, setsid'd daemons, memory, forged answers; cold + process runtime): ` +
+    `${p.asExpected} failed as they should${p.unexpected.length ? `, ${p.unexpected.length} kinds unexpected` : ''}`
   );
 }
 

@@ -13,6 +13,8 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
   /** @type {Map<string, { name: string, group: string, child: import('node:child_process').ChildProcess, exited: Promise<number|null> }>} */
   const live = new Map();
   const killed = [];
+  // workers that died, once ready, of something other than the pool's own SIGKILL or SIGTERM
+  const diedUnasked = [];
   let seq = 0;
 
   /**
@@ -46,22 +48,28 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
       void exited.then((code) => reject(new Error(`worker ${name} exited before ready (${code})`)));
     });
     // a worker placed on a host of its own stays there: random kills leave it alone
-    const entry = { name, group, child, exited, pinned: Boolean(where.wrap) };
+    const entry = { name, group, child, exited, pinned: Boolean(where.wrap), ready: false, asked: false };
     live.set(name, entry);
-    void exited.then(() => live.delete(name));
+    void exited.then((how) => {
+      live.delete(name);
+      if (entry.ready && !entry.asked) diedUnasked.push({ name, group, how });
+    });
     await ready;
+    entry.ready = true;
     return entry;
   }
 
   return {
     live,
     killed,
+    diedUnasked,
     spawn: spawnWorker,
     /** SIGKILLs a random live worker (optionally of one group; never a pinned one) and returns it. */
     async killRandom(group) {
       const candidates = [...live.values()].filter((w) => !w.pinned && (!group || w.group === group));
       if (candidates.length === 0) return null;
       const victim = candidates[Math.floor(Math.random() * candidates.length)];
+      victim.asked = true;
       victim.child.kill('SIGKILL');
       await victim.exited;
       killed.push(victim.name);
@@ -70,7 +78,10 @@ export function createWorkerPool({ url, logFile, concurrency, env = {} }) {
     /** SIGTERM: each worker finishes its in-flight jobs, then exits. Resolves to exit codes by name. */
     async stopAll() {
       const all = [...live.values()];
-      for (const w of all) w.child.kill('SIGTERM');
+      for (const w of all) {
+        w.asked = true;
+        w.child.kill('SIGTERM');
+      }
       const timer = setTimeout(() => {
         for (const w of all) w.child.kill('SIGKILL');
       }, 30_000);

@@ -5,9 +5,13 @@ import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
 import { startWorker } from '@millrace/worker';
 import { poisonHandler } from './faults/poison-jobs.mjs';
-import { GENERIC_PATH } from './scripts.mjs';
+import { GENERIC_PATH, PROCESS_GROUP } from './scripts.mjs';
 
 const name = process.env.MILLRACE_WORKER_NAME;
+const group = process.env.MILLRACE_GROUP ?? 'default';
+// The process group runs the process runtime at its group's concurrency (1, scripts.mjs): a job
+// that kills its runtime ends no other job with it.
+const processRuntime = group === PROCESS_GROUP;
 const db = await openDb({
   url: process.env.DATABASE_URL,
   poolSize: Number(process.env.CHAOS_POOL_SIZE ?? 4),
@@ -22,9 +26,11 @@ const worker = await startWorker({
   db,
   queue,
   settings,
-  group: process.env.MILLRACE_GROUP ?? 'default',
+  group,
   name,
-  concurrency: process.env.CHAOS_CONCURRENCY ? Number(process.env.CHAOS_CONCURRENCY) : undefined,
+  runtime: processRuntime ? 'process' : undefined,
+  concurrency:
+    process.env.CHAOS_CONCURRENCY && !processRuntime ? Number(process.env.CHAOS_CONCURRENCY) : undefined,
   pollMs: 250,
   heartbeat: { pingMs: 200, reapEveryMs: 1000, staleAfterMs: 2000 },
   handleSignals: true,

@@ -143,6 +143,29 @@ describe.runIf(confinement().mode === 'pid-namespace').each(['javascript', 'pyth
   },
 );
 
+// A host running as root without runAs starts root processes: without their capabilities they
+// cannot unmount the namespace's /proc to find the host's under it.
+describe.runIf(confinement().mode === 'pid-namespace' && process.getuid?.() === 0)(
+  'a root script in the process runtime',
+  () => {
+    test("cannot unmount its /proc to reach its host's environment", async () => {
+      const answered = await inHost(
+        `import { execFileSync } from 'node:child_process';
+        import { readdirSync, readFileSync } from 'node:fs';
+        export function main() {
+          let umount = 'unmounted';
+          try { execFileSync('umount', ['-l', '/proc'], { stdio: 'pipe' }); } catch { umount = 'refused'; }
+          const environs = readdirSync('/proc').filter((e) => /^\\d+$/.test(e))
+            .map((p) => { try { return readFileSync('/proc/' + p + '/environ', 'latin1'); } catch { return ''; } });
+          return { umount, leaked: environs.some((text) => text.includes('s3cret')) };
+        }`,
+        'javascript',
+      );
+      expect(answered).toMatchObject({ status: 'success', result: { umount: 'refused', leaked: false } });
+    });
+  },
+);
+
 describe.runIf(process.getuid?.() === 0)('runAs in the process runtime', () => {
   test('runs the process as the given uid/gid', async () => {
     const runner = await openRunner({

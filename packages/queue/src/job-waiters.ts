@@ -1,17 +1,21 @@
 import type { Db, Unlisten } from '@millrace/db';
 
-const FALLBACK_POLL_MS = 1_000;
-
 /**
  * Wakes `wait()` callers when their job finishes. One LISTEN on `millrace_done` serves every
  * waiter of this Queue; it is dropped when the last waiter leaves, so an idle Queue holds nothing.
- * A slow poll covers notifications lost while the listening connection was being re-established.
+ * A slow poll (every `pollMs`) covers notifications lost while the listening connection was being
+ * re-established.
  */
 export class JobWaiters {
   private readonly waiters = new Map<string, Set<() => void>>();
   private subscription: Promise<Unlisten> | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly pollMs = 1_000,
+  ) {
+    if (!(pollMs > 0)) throw new RangeError(`waitPollMs must be a positive number of ms, got ${pollMs}`);
+  }
 
   /** Resolves when `isDone()` is true, re-checking on each notification naming `id`; null on timeout. */
   async until<T>(id: string, isDone: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
@@ -27,7 +31,7 @@ export class JobWaiters {
         const left = deadline - Date.now();
         if (left <= 0) return null;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(left, FALLBACK_POLL_MS));
+          const timer = setTimeout(resolve, Math.min(left, this.pollMs));
           wake = () => {
             clearTimeout(timer);
             resolve();

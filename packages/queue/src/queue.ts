@@ -61,6 +61,9 @@ export interface QueueOptions {
   retentionMs?: number;
   /** how long one history id range takes new jobs (default 1 day; see docs/history.md) */
   historyRangeMs?: number;
+  /** how often `wait()` re-reads its job when no notification came, e.g. one lost while the
+   *  listening connection reconnected (default 1 s) */
+  waitPollMs?: number;
 }
 
 const MAX_LIST_LIMIT = 1000;
@@ -82,7 +85,7 @@ export class Queue {
     options: QueueOptions = {},
   ) {
     this.settings = options.settings ?? new Settings(db);
-    this.waiters = new JobWaiters(db);
+    this.waiters = new JobWaiters(db, options.waitPollMs);
     this.maxArgsBytes = options.maxArgsBytes ?? 1024 * 1024;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.retryMaxMs = options.retryMaxMs ?? 3_600_000;

@@ -27,6 +27,9 @@ describe.each(testDrivers())('hostile jobs on a generic worker on %s', (driver) 
       'f/hostile/endless':
         'export async function main() { await new Promise(() => setInterval(() => {}, 1000)); }',
       'f/hostile/fine': 'export function main() { return "still serving"; }',
+      // answers for its wrapper on the IPC channel, with what the wrapper never sends
+      'f/hostile/forge':
+        "export async function main() { process.send({ type: 'uncaught', error: null }); await new Promise(() => {}); }",
     };
     for (const [path, content] of Object.entries(scripts)) {
       await f.deploy(path, content);
@@ -58,6 +61,13 @@ describe.each(testDrivers())('hostile jobs on a generic worker on %s', (driver) 
     expect((await f.finished(await f.queue.push('f/hostile/fine'))).result).toBe('still serving');
   });
 
+  it('fails a job that forges its answer as a crash, and serves the next one', async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/forge'));
+    expect(job).toMatchObject({ status: 'failure', error: { reason: 'crash' } });
+    expect(job.error?.message).toMatch(/malformed answer/);
+    expect((await f.finished(await f.queue.push('f/hostile/fine'))).result).toBe('still serving');
+  });
+
   it("ends a job that sets no timeout at the group's default timeout", async () => {
     const job = await f.finished(await f.queue.push('f/hostile/endless'));
     expect(job).toMatchObject({ status: 'failure', error: { message: 'timed out after 2000 ms' } });
@@ -71,6 +81,8 @@ describe.each(testDrivers())('hostile jobs on a dedicated worker (process runtim
       calls++;
       if (a.mode === 'hog') return Buffer.alloc(1024 * 1024 * 1024).length;
       if (a.mode === 'endless') await new Promise(() => setInterval(() => {}, 1000));
+      // past the wrapper's hooks, onto the protocol's stdout: lines the host must not choke on
+      if (a.mode === 'forge') process.getBuiltinModule('node:fs').writeSync(1, 'null\\n{"type":"error","id":1,"error":null}\\n');
       return { calls };
     }`;
   beforeAll(async () => {
@@ -89,6 +101,12 @@ describe.each(testDrivers())('hostile jobs on a dedicated worker (process runtim
   it("fails a job over the group's memory cap in a warm process, and serves the next one", async () => {
     const job = await f.finished(await f.queue.push('f/hostile/warm', { mode: 'hog' }));
     expect(job.status).toBe('failure');
+    expect((await f.finished(await f.queue.push('f/hostile/warm'))).status).toBe('success');
+  });
+
+  it('runs a warm job that writes malformed protocol lines to its stdout, and serves the next one', async () => {
+    const job = await f.finished(await f.queue.push('f/hostile/warm', { mode: 'forge' }));
+    expect(job.status).toBe('success');
     expect((await f.finished(await f.queue.push('f/hostile/warm'))).status).toBe('success');
   });
 

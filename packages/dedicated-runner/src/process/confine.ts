@@ -6,6 +6,7 @@
 // - failing that, its own session and process group, killed together, plus a sweep of its session;
 // - its parent-death signal set (`setpriv --pdeathsig`), so it dies with the host even when stuck;
 // - RLIMIT_DATA (`prlimit --data`), a memory cap that holds for native and Python allocations too;
+// - as root: no capabilities (so a root job cannot unmount its /proc, mount, or lift its cap);
 // - optionally another uid/gid (when the host runs as root).
 // What the host could not provide is reported by `confinement()`, never silently assumed.
 import { type ChildProcess, execFileSync, type StdioOptions, spawn } from 'node:child_process';
@@ -110,9 +111,16 @@ export function confinedArgv(argv: string[], options: Pick<ConfineOptions, 'memo
     // set after the switch (a uid change clears it), so it still dies with unshare.
     const userFlags = runAs && !t.setpriv ? [`--setuid=${runAs.uid}`, `--setgid=${runAs.gid}`] : [];
     prefix.push(t.unshare, ...t.namespaceFlags, ...userFlags, '--');
+    // A host running as root would start root jobs: with every capability gone (once unshare has
+    // mounted the namespace's /proc) such a job cannot unmount that /proc to see the host's, raise
+    // its memory cap, mount or signal other users' processes. runAs users lose what a setuid
+    // binary would give them.
+    const dropCaps = process.getuid?.() === 0 ? ['--bounding-set=-all', '--inh-caps=-all'] : [];
     if (runAs && t.setpriv) {
-      prefix.push(t.setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups');
+      prefix.push(t.setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', ...dropCaps);
       prefix.push('--pdeathsig', 'KILL', '--');
+    } else if (dropCaps.length > 0 && t.setpriv) {
+      prefix.push(t.setpriv, ...dropCaps, '--');
     }
   } else {
     spawnAs = options.runAs;

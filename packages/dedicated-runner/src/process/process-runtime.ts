@@ -11,7 +11,13 @@ import type { RuntimeEvents, RuntimeFactory } from '../runtime';
 import { writeScriptFile } from '../script-file';
 import { type RunAs, signalConfined, spawnConfined } from './confine';
 import { trackChild } from './live-children';
-import { checkResultSize, defaultCommand, type ProcessMessage, scriptExtension } from './protocol';
+import {
+  checkResultSize,
+  defaultCommand,
+  type ProcessMessage,
+  protocolMessage,
+  scriptExtension,
+} from './protocol';
 
 export interface ProcessRuntimeOptions {
   argv: string[];
@@ -25,7 +31,11 @@ export interface ProcessRuntimeOptions {
 export class ProcessRuntime extends RemoteRuntime {
   private readonly child: ChildProcess;
   private outbox = '';
-  private pending = '';
+  /** stdout after the last newline, in parts: joined once, when its line ends (linear, not quadratic) */
+  private partial: string[] = [];
+  private partialChars = 0;
+  /** the current line went past `maxLineChars(…)`: the rest of it is dropped, up to its newline */
+  private dropping = false;
   private spawnError: Error | undefined;
   private readonly exited: Promise<void>;
 
@@ -99,24 +109,51 @@ export class ProcessRuntime extends RemoteRuntime {
   }
 
   private onStdout(chunk: string): void {
-    const text = this.pending + chunk;
     let start = 0;
-    let end = text.indexOf('\n', start);
+    let end = chunk.indexOf('\n');
     while (end !== -1) {
-      this.onLine(text.slice(start, end));
+      this.append(chunk.slice(start, end));
+      if (!this.dropping)
+        this.onLine(this.partial.length === 1 ? (this.partial[0] as string) : this.partial.join(''));
+      this.partial = [];
+      this.partialChars = 0;
+      this.dropping = false;
       start = end + 1;
-      end = text.indexOf('\n', start);
+      end = chunk.indexOf('\n', start);
     }
-    this.pending = text.slice(start);
+    this.append(chunk.slice(start));
     this.settled();
   }
 
+  /**
+   * Adds to the current line. The script can write to this stdout itself (fd 1): a line longer than
+   * any the wrapper writes is not the protocol's, and kept whole it would eat the host's memory.
+   */
+  private append(text: string): void {
+    if (this.dropping || text === '') return;
+    const max = maxLineChars(this.options.maxResultBytes);
+    this.partialChars += text.length;
+    if (this.partialChars > max) {
+      this.dropping = true;
+      this.partial = [];
+      this.options.onStrayLog(
+        `[millrace] dropped a line of over ${max} characters from the process's stdout\n`,
+      );
+      return;
+    }
+    this.partial.push(text);
+  }
+
   private onLine(line: string): void {
-    let message: ProcessMessage;
+    let message: ProcessMessage | undefined;
     try {
-      message = JSON.parse(line) as ProcessMessage;
+      message = protocolMessage(JSON.parse(line));
     } catch {
-      this.options.onStrayLog(`${line}\n`); // a command that writes raw text to stdout
+      // not JSON: below
+    }
+    if (message === undefined) {
+      // a command that writes raw text to stdout, or a script writing past the wrapper's hooks
+      this.options.onStrayLog(`${line}\n`);
       return;
     }
     const id = message.id as number;
@@ -147,6 +184,14 @@ export class ProcessRuntime extends RemoteRuntime {
         : `the process exited with code ${code}`;
     this.afterExit(why);
   }
+}
+
+/**
+ * The longest stdout line a process runtime takes: a result line (at most `maxResultBytes` of JSON)
+ * with room to spare, or 32 Mi characters for a long log line (a job's logs are capped well below).
+ */
+export function maxLineChars(maxResultBytes: number): number {
+  return Math.max(2 * maxResultBytes + 1024 * 1024, 32 * 1024 * 1024);
 }
 
 /** Writes the script once and returns a factory for processes that load it. */

@@ -19,6 +19,42 @@ export interface ProcessMessage {
   text?: string;
 }
 
+const MESSAGE_TYPES: ReadonlySet<unknown> = new Set([
+  'ready',
+  'load-error',
+  'result',
+  'error',
+  'log',
+  'started',
+  'dropped',
+]);
+
+/**
+ * A protocol line, checked. The script can write to the same stdout (fd 1, past the wrapper's
+ * hooks), so a line is untrusted until it has the shape the wrappers write; anything else is the
+ * script's own output, never an exception in the host.
+ */
+export function protocolMessage(value: unknown): ProcessMessage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  if (!MESSAGE_TYPES.has(m.type)) return undefined;
+  if (m.id !== undefined && !Number.isSafeInteger(m.id)) return undefined;
+  if (m.at !== undefined && typeof m.at !== 'number') return undefined;
+  if (m.text !== undefined && typeof m.text !== 'string') return undefined;
+  if (m.kind !== undefined && typeof m.kind !== 'string') return undefined;
+  if (m.type === 'error' || m.type === 'load-error') {
+    const error = m.error as Record<string, unknown> | null | undefined;
+    if (typeof error !== 'object' || error === null || typeof error.message !== 'string') return undefined;
+    const checked = {
+      name: typeof error.name === 'string' ? error.name : 'Error',
+      message: error.message,
+      ...(typeof error.stack === 'string' ? { stack: error.stack } : {}),
+    };
+    return { ...(m as unknown as ProcessMessage), error: checked };
+  }
+  return m as unknown as ProcessMessage;
+}
+
 /** The line already carries the result's JSON: measure it, and re-encode only when near the limit. */
 export function checkResultSize(
   line: string,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { type RunAs, signalConfined, spawnConfined } from '@millrace/dedicated-runner';
 import type { JobError } from '../executor';
 import { EndMarkReader } from './end-mark';
+import { wrapperReply } from './wrapper-reply';
 
 /** What the wrapper says on its IPC channel; see runtime/cold-wrapper.mjs. */
 export type WrapperReply =
@@ -89,11 +90,11 @@ export class ColdProcess {
       stream?.on('data', (chunk: Buffer) => reader.write(chunk));
       stream?.once('end', () => reader.end());
     }
-    child.on('message', (message: { type?: string }) => {
+    child.on('message', (message: { type?: unknown } | null) => {
       if (message?.type === 'ready') ready.resolve(true);
       else if (message?.type === 'started') started.resolve(true);
       else if (!this.#reply) {
-        this.#reply = message as WrapperReply;
+        this.#reply = wrapperReply(message);
         step();
       }
     });

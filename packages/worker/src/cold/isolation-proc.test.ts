@@ -65,4 +65,26 @@ describe.runIf(namespaced)('a job reading /proc', () => {
       closeSync(fd);
     }
   });
+
+  // A worker running as root without runAs starts root jobs: they could unmount the namespace's
+  // /proc and find the host's under it, were their capabilities not dropped.
+  it.runIf(process.getuid?.() === 0)("as root, cannot unmount its /proc to reach the worker's", async () => {
+    executor = createColdExecutor({ concurrency: 1 });
+    const code = `import { execFileSync } from 'node:child_process';
+      import { readdirSync, readFileSync } from 'node:fs';
+      export function main() {
+        let umount = 'unmounted';
+        try { execFileSync('umount', ['-l', '/proc'], { stdio: 'pipe' }); } catch (e) { umount = 'refused'; }
+        const pids = readdirSync('/proc').filter((e) => /^\\d+$/.test(e));
+        const environs = pids.map((p) => { try { return readFileSync('/proc/' + p + '/environ', 'latin1'); } catch { return ''; } });
+        return { umount, pids: pids.length, environs: environs.join('\\n').replaceAll('\\0', '\\n') };
+      }`;
+    const outcome = await executor.run(jobFor(code), contextFor().ctx);
+    expect(outcome.status).toBe('success');
+    const seen = (outcome as { result: { umount: string; pids: number; environs: string } }).result;
+    expect(seen.umount).toBe('refused');
+    const lines = new Set(seen.environs.split('\n'));
+    const secrets = ownEnvironEntries().filter((entry) => !entry.startsWith('NODE_CHANNEL_'));
+    expect(secrets.filter((entry) => lines.has(entry))).toEqual([]);
+  });
 });

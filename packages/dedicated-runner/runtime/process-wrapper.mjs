@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { captureConsole, currentCallId, loadMain, runCall } from './call-core.mjs';
 import { CallSlots } from './call-slots.mjs';
 
-/** @typedef {{ id: number, args: unknown, ahead?: boolean }} CallRequest */
+/** @typedef {Exclude<import('./process-wire.mjs').ProcessRequest, { drop: number }>} CallRequest */
 
 const scriptPath = /** @type {string} */ (process.argv[2]);
 const maxResultBytes = Number(process.env.MILLRACE_MAX_RESULT_BYTES) || 10 * 1024 * 1024;
@@ -32,7 +32,7 @@ const slots = new CallSlots(Number(process.env.MILLRACE_MAX_IN_FLIGHT) || 32, (n
   runCall(main, next.id, next.args, maxResultBytes, onResult, onError);
 });
 
-/** @param {object} message */
+/** @param {import('./process-wire.mjs').ProcessMessage} message */
 function send(message) {
   outbox += `${JSON.stringify(message)}\n`;
   flushSoon();
@@ -103,7 +103,8 @@ try {
   main = await loadMain(pathToFileURL(scriptPath).href);
   loaded = true;
 } catch (failure) {
-  const error = /** @type {{ loadError?: object }} */ (failure).loadError ?? {
+  const error = /** @type {{ loadError?: import('./script-contract.mjs').ScriptErrorInfo }} */ (failure)
+    .loadError ?? {
     name: 'Error',
     message: String(failure),
   };
@@ -144,7 +145,9 @@ if (loaded) {
     const starting = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      const request = /** @type {CallRequest | { drop: number }} */ (JSON.parse(text.slice(start, end)));
+      const request = /** @type {import('./process-wire.mjs').ProcessRequest} */ (
+        JSON.parse(text.slice(start, end))
+      );
       start = end + 1;
       if ('drop' in request) {
         const id = request.drop;

@@ -51,6 +51,12 @@ export const contractCases: ContractCase[] = [
     expect: { status: 'success', result: { echo: { nested: { deep: [true, 1.5, 'é'] } } } },
   },
   {
+    name: 'main may be exported under another name: export { run as main }',
+    script: 'function run(args) { return args.n + 1; }\nexport { run as main };',
+    args: { n: 41 },
+    expect: { status: 'success', result: 42 },
+  },
+  {
     name: 'a default-exported object with main is not a script',
     script: 'export default { main() { return 42; } };',
     loads: true,

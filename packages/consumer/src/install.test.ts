@@ -159,7 +159,7 @@ describe('every ts block of the READMEs typechecks under strict', () => {
   }
 });
 
-it('a host app bundled with esbuild (Millrace packages external) runs a dedicated job', async () => {
+it('a host app bundled with esbuild (Millrace packages external) runs a dedicated and a generic job', async () => {
   writeFileSync(
     join(project.dir, 'host.ts'),
     `import { openDb } from '@millrace/db';
@@ -176,6 +176,12 @@ it('a host app bundled with esbuild (Millrace packages external) runs a dedicate
      const queue = new Queue(db, { settings });
      const job = await queue.wait(await queue.push('f/app/double', { n: 21 }), { timeoutMs: 30_000 });
      console.log('job', job.status, job.tag, job.result);
+     // a generic job: a cold process whose wrapper imports the script contract from the installed runner
+     await settings.deployScript({ path: 'f/app/cold', content: 'export function main(a: { n: number }) { return a.n * 3; }' });
+     const generic = await startWorker({ db, group: 'default' });
+     const cold = await queue.wait(await queue.push('f/app/cold', { n: 14 }), { timeoutMs: 30_000 });
+     console.log('cold', cold.status, cold.tag, cold.result);
+     await generic.stop();
      await worker.stop();
      await db.close();`,
   );
@@ -195,6 +201,7 @@ it('a host app bundled with esbuild (Millrace packages external) runs a dedicate
   );
   const { stdout } = await exec('node', ['bundle/host.mjs'], { cwd: project.dir, env: consumerEnv() });
   expect(stdout).toContain('job success dedicated:f/app/double 42');
+  expect(stdout).toContain('cold success node 42');
 }, 120_000);
 
 it('`millrace dev` from the installed CLI serves the real web UI', async () => {

@@ -1,8 +1,20 @@
-// Shared by the thread worker and the Node process wrapper: load the script once, run calls
-// with console.* routed to the call that wrote it (AsyncLocalStorage), encode results as JSON.
+// @ts-check
+// Shared by the thread worker and the Node process wrapper: run calls with console.* routed to the
+// call that wrote it (AsyncLocalStorage). The contract itself (main, results, errors) is
+// script-contract.mjs; how many calls run at once is call-slots.mjs.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { format, inspect } from 'node:util';
+import { encodeResult, errorInfo } from './script-contract.mjs';
 
+export { loadMain } from './script-contract.mjs';
+
+/** @typedef {import('./script-contract.mjs').ScriptErrorInfo} ScriptErrorInfo */
+/** @typedef {import('./script-contract.mjs').FailureKind} FailureKind */
+/** @typedef {(args: unknown) => unknown} Main */
+/** @typedef {(id: number, json: string) => void} OnResult */
+/** @typedef {(id: number, error: ScriptErrorInfo, kind: FailureKind) => void} OnError */
+
+/** @type {AsyncLocalStorage<number>} */
 const callIds = new AsyncLocalStorage();
 
 /** The id of the call running in this async context, or 0 outside any call. */
@@ -10,93 +22,42 @@ export function currentCallId() {
   return callIds.getStore() ?? 0;
 }
 
-/** Routes console.* to `emitLog(callId, text)`; text ends with a newline, like the terminal would show. */
+/**
+ * Routes console.* to `emitLog(callId, text)`; text ends with a newline, like the terminal would show.
+ * @param {(id: number, text: string) => void} emitLog
+ */
 export function captureConsole(emitLog) {
+  /** @param {unknown[]} args */
   const line = (...args) => emitLog(currentCallId(), `${format(...args)}\n`);
-  for (const method of ['log', 'info', 'warn', 'error', 'debug']) console[method] = line;
+  for (const method of /** @type {const} */ (['log', 'info', 'warn', 'error', 'debug']))
+    console[method] = line;
+  /** @param {unknown[]} args */
   console.trace = (...args) => {
     const stack = new Error().stack?.split('\n').slice(2).join('\n') ?? '';
     emitLog(currentCallId(), `Trace: ${format(...args)}\n${stack}\n`);
   };
+  /** @type {(value: unknown, options?: import('node:util').InspectOptions) => void} */
   console.dir = (value, options) => emitLog(currentCallId(), `${inspect(value, options)}\n`);
-}
-
-export function errorInfo(error) {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
-  if (error !== null && typeof error === 'object' && typeof error.message === 'string') {
-    return { name: String(error.name ?? 'Error'), message: error.message, stack: error.stack };
-  }
-  return { name: 'Error', message: `non-error thrown: ${inspect(error)}` };
-}
-
-/** Imports the script and returns its main, or throws { loadError } with a readable message. */
-export async function loadMain(scriptUrl) {
-  let mod;
-  try {
-    mod = await import(scriptUrl);
-  } catch (error) {
-    throw {
-      loadError: { ...errorInfo(error), message: `the script failed to load: ${errorInfo(error).message}` },
-    };
-  }
-  const main = typeof mod.main === 'function' ? mod.main : mod.default?.main;
-  if (typeof main !== 'function') {
-    throw { loadError: { name: 'LoadError', message: 'the script exports no main function' } };
-  }
-  return main;
-}
-
-/**
- * JSON text of a result, or an error info with `kind` ('not-json' | 'too-large').
- * No replacer on purpose: it runs per key and halves throughput; nested functions and
- * undefined are dropped exactly as JSON.stringify drops them.
- */
-export function encodeResult(value, maxBytes) {
-  if (typeof value === 'function' || typeof value === 'symbol') {
-    return {
-      error: { name: 'ResultNotJsonError', message: `main returned a ${typeof value}, which is not JSON` },
-      kind: 'not-json',
-    };
-  }
-  let json;
-  try {
-    json = value === undefined ? 'null' : JSON.stringify(value);
-  } catch (error) {
-    return {
-      error: {
-        name: 'ResultNotJsonError',
-        message: `main returned a value that is not JSON: ${errorInfo(error).message}`,
-      },
-      kind: 'not-json',
-    };
-  }
-  if (json === undefined) json = 'null';
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: only long strings need the exact count.
-  if (json.length * 3 > maxBytes) {
-    const bytes = Buffer.byteLength(json);
-    if (bytes > maxBytes) {
-      return {
-        error: {
-          name: 'ResultTooLargeError',
-          message: `the result is ${bytes} bytes, over the limit of ${maxBytes}`,
-        },
-        kind: 'too-large',
-      };
-    }
-  }
-  return { json };
 }
 
 /**
  * Runs main(args) for one call inside its own log context and reports through the callbacks.
  * Plain callbacks, not an async function: one promise fewer per call on the hot path.
+ * @param {Main} main
+ * @param {number} id
+ * @param {unknown} args
+ * @param {number} maxBytes
+ * @param {OnResult} onResult
+ * @param {OnError} onError
  */
 export function runCall(main, id, args, maxBytes, onResult, onError) {
+  /** @param {unknown} value */
   const succeed = (value) => {
     const encoded = encodeResult(value, maxBytes);
-    if (encoded.json !== undefined) onResult(id, encoded.json);
+    if ('json' in encoded) onResult(id, encoded.json);
     else onError(id, encoded.error, encoded.kind);
   };
+  /** @param {unknown} error */
   const fail = (error) => onError(id, errorInfo(error), 'thrown');
   let value;
   try {
@@ -105,45 +66,7 @@ export function runCall(main, id, args, maxBytes, onResult, onError) {
     fail(error);
     return;
   }
-  if (value !== null && typeof value === 'object' && typeof value.then === 'function')
-    value.then(succeed, fail);
+  if (value !== null && typeof value === 'object' && typeof (/** @type {any} */ (value).then) === 'function')
+    /** @type {PromiseLike<unknown>} */ (value).then(succeed, fail);
   else succeed(value);
-}
-
-/**
- * At most `maxInFlight` calls run at once; the rest wait here in arrival order (the host sends a
- * few ahead so the next one starts the moment a slot frees, with no round trip to the host).
- */
-export class Slots {
-  constructor(maxInFlight) {
-    this.maxInFlight = maxInFlight;
-    this.running = 0;
-    this.waiting = [];
-  }
-
-  /** True when the call may start now (it counts as running); otherwise it waits. */
-  admit(id, args) {
-    if (this.running < this.maxInFlight) {
-      this.running += 1;
-      return true;
-    }
-    this.waiting.push({ id, args });
-    return false;
-  }
-
-  /** A call ended: the next waiting call to start, already counted as running, if any. */
-  release() {
-    this.running -= 1;
-    if (this.running >= this.maxInFlight || this.waiting.length === 0) return undefined;
-    this.running += 1;
-    return this.waiting.shift();
-  }
-
-  /** Removes a waiting call; false when it is not waiting (started, finished or unknown). */
-  drop(id) {
-    const i = this.waiting.findIndex((call) => call.id === id);
-    if (i < 0) return false;
-    this.waiting.splice(i, 1);
-    return true;
-  }
 }

@@ -17,6 +17,7 @@ import contextvars
 import importlib.util
 import inspect
 import json
+import math
 import os
 import signal
 import sys
@@ -99,14 +100,51 @@ def error_info(error):
     }
 
 
+class MissingMainError(LookupError):
+    """The script contract's name for a script without main (docs/script-contract.md)."""
+
+
 def load_main(path):
     spec = importlib.util.spec_from_file_location("millrace_script", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     main = getattr(module, "main", None)
     if not callable(main):
-        raise LookupError("the script defines no main function")
+        raise MissingMainError("the script defines no function named main")
     return main
+
+
+def not_json(message):
+    return {"name": "ResultNotJsonError", "message": message}
+
+
+def finite_or_none(value):
+    """JSON.stringify's rule for a non-finite number inside a result: it becomes null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(item) for item in value]
+    return value
+
+
+def encode_result(result):
+    """The JSON text of a result, or the error info saying why it is not JSON (the contract's table)."""
+    if callable(result) or (isinstance(result, float) and not math.isfinite(result)):
+        return None, not_json("main returned %r, which is not JSON" % (result,))
+    try:
+        return json.dumps(result, allow_nan=False, separators=(",", ":")), None
+    except ValueError as error:
+        if "Circular" in str(error):
+            return None, not_json("main returned a value that is not JSON: " + str(error))
+        # a nested NaN or infinity (the rare path): null, as in JavaScript
+    except (TypeError, RecursionError) as error:
+        return None, not_json("main returned a value that is not JSON: " + str(error))
+    try:
+        return json.dumps(finite_or_none(result), allow_nan=False, separators=(",", ":")), None
+    except (TypeError, ValueError, RecursionError) as error:
+        return None, not_json("main returned a value that is not JSON: " + str(error))
 
 
 def started_message(call_id):
@@ -125,12 +163,9 @@ async def run_call(main, call_id, args, state):
             send({"id": call_id, "type": "error", "error": error_info(error), "kind": "thrown"})
             return
         output.end_call(call_id)
-        try:
-            encoded = json.dumps(result, allow_nan=False, separators=(",", ":"))
-        except (TypeError, ValueError) as error:
-            message = "main returned a value that is not JSON: " + str(error)
-            info = {"name": "ResultNotJsonError", "message": message}
-            send({"id": call_id, "type": "error", "error": info, "kind": "not-json"})
+        encoded, not_json_info = encode_result(result)
+        if not_json_info is not None:
+            send({"id": call_id, "type": "error", "error": not_json_info, "kind": "not-json"})
             return
         send_line('{"id":%d,"type":"result","result":%s}' % (call_id, encoded))
     finally:
@@ -213,6 +248,10 @@ def run():
     asyncio.set_event_loop(loop)
     try:
         main = load_main(sys.argv[1])
+    except MissingMainError as error:
+        send({"type": "load-error", "error": {"name": "MissingMainError", "message": str(error)}})
+        flush()
+        os._exit(1)
     except BaseException as error:  # noqa: BLE001 - report anything, even SystemExit at import
         info = error_info(error)
         info["message"] = "the script failed to load: " + info["message"]

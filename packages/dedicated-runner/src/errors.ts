@@ -124,16 +124,5 @@ export class InvalidArgsError extends RunnerError {
   }
 }
 
-/** The wire shape of anything thrown (mirrors runtime/call-core.mjs). */
-export function errorInfo(error: unknown): ScriptErrorInfo {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
-  const maybe = error as { name?: unknown; message?: unknown; stack?: unknown } | null;
-  if (maybe !== null && typeof maybe === 'object' && typeof maybe.message === 'string') {
-    return {
-      name: String(maybe.name ?? 'Error'),
-      message: maybe.message,
-      stack: maybe.stack as string | undefined,
-    };
-  }
-  return { name: 'Error', message: `non-error thrown: ${String(error)}` };
-}
+/** The wire shape of anything thrown: the script contract's own rule (runtime/script-contract.mjs). */
+export { errorInfo } from '../runtime/script-contract.mjs';

@@ -28,7 +28,8 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
       name: 'LoadError',
       code: 'LOAD_ERROR',
       reason: 'load',
-      message: 'the script exports no main function',
+      message: 'the script exports no function named main',
+      script: { name: 'MissingMainError' },
     });
   });
 

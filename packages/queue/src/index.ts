@@ -1,3 +1,4 @@
+export { CANCEL_CHANNEL, DONE_CHANNEL, JOBS_CHANNEL } from './channels';
 export {
   ArgsTooLargeError,
   HistoryBusyError,

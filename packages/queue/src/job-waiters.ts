@@ -1,4 +1,5 @@
 import type { Db, Unlisten } from '@millrace/db';
+import { DONE_CHANNEL } from './channels';
 
 /**
  * Wakes `wait()` callers when their job finishes. One LISTEN on `millrace_done` serves every
@@ -47,7 +48,7 @@ export class JobWaiters {
     const set = this.waiters.get(id) ?? new Set();
     this.waiters.set(id, set);
     set.add(fn);
-    this.subscription ??= this.db.listen('millrace_done', (payload) => {
+    this.subscription ??= this.db.listen(DONE_CHANNEL, (payload) => {
       for (const doneId of payload.split(',')) for (const wake of this.waiters.get(doneId) ?? []) wake();
     });
   }

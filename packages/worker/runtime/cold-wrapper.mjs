@@ -10,9 +10,11 @@
 //   (just before that last message, endMark is written to stdout and stderr and both are closed:
 //   the host cannot rely on end-of-file, which a PID namespace's `unshare` delays until exit)
 // The result travels as a JSON string so its size is checked here, before it crosses the channel,
-// and stdout/stderr stay the job's logs only.
+// and stdout/stderr stay the job's logs only. How main is found, how its result is encoded and how
+// an error is described is the script contract every executor shares (docs/script-contract.md).
 import { closeSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { encodeResult, errorInfo, loadMain } from '@millrace/dedicated-runner/runtime/script-contract.mjs';
 
 // One pipe for both streams keeps console.log and console.error in the order the script wrote them
 // (two pipes are read by the host in whatever order the kernel reports them).
@@ -21,11 +23,6 @@ process.stderr.write = process.stdout.write.bind(process.stdout);
 let started = false;
 let finishing = false;
 let endMark;
-
-function describe(err) {
-  if (err instanceof Error) return { message: err.message, name: err.name, stack: err.stack };
-  return { message: String(err) };
-}
 
 // Flush the output first (stdout on a pipe can be asynchronous and process.exit() drops what is
 // queued), then close it: the host sees end-of-output plus the answer and can finish the job
@@ -49,74 +46,32 @@ function finish(message, exitCode) {
 
 function onFatal(err) {
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  finish({ type: 'uncaught', error: describe(err) }, 1);
-}
-
-function serialise(value, maxResultBytes) {
-  let json;
-  try {
-    json = JSON.stringify(value === undefined ? null : value);
-  } catch (err) {
-    return {
-      type: 'error',
-      error: {
-        ...describe(err),
-        message: `result is not JSON-serialisable: ${describe(err).message}`,
-        reason: 'thrown',
-      },
-    };
-  }
-  // A function or symbol returned at top level stringifies to undefined.
-  if (json === undefined) json = 'null';
-  const bytes = Buffer.byteLength(json);
-  if (bytes > maxResultBytes) {
-    return {
-      type: 'error',
-      error: {
-        message: `result is ${bytes} bytes, over the ${maxResultBytes} byte limit`,
-        reason: 'result_too_large',
-      },
-    };
-  }
-  return { type: 'result', json };
+  finish({ type: 'uncaught', error: errorInfo(err) }, 1);
 }
 
 async function run({ scriptPath, args, maxResultBytes }) {
-  let mod;
+  let main;
   try {
-    mod = await import(pathToFileURL(scriptPath).href);
-  } catch (err) {
-    mod = { loadError: err };
+    main = await loadMain(pathToFileURL(scriptPath).href);
+  } catch (failure) {
+    main = failure;
   }
   // The host starts the next spare on this: spawning it during the import above would slow the import.
   process.send({ type: 'started' });
-  if (mod.loadError) {
-    const err = mod.loadError;
-    const d = describe(err);
-    return {
-      type: 'error',
-      error: { ...d, message: `script failed to load: ${d.message}`, reason: 'thrown' },
-      retryable: false,
-    };
-  }
-  if (typeof mod.main !== 'function') {
-    return {
-      type: 'error',
-      error: {
-        name: 'MissingMainError',
-        message: 'script does not export a function named main',
-        reason: 'thrown',
-      },
-      retryable: false,
-    };
+  if (typeof main !== 'function') {
+    // a script that cannot load (or has no main) will not load on a retry either
+    return { type: 'error', error: { ...main.loadError, reason: 'thrown' }, retryable: false };
   }
   let value;
   try {
-    value = await mod.main(args);
+    value = await main(args);
   } catch (err) {
-    return { type: 'error', error: { ...describe(err), reason: 'thrown' } };
+    return { type: 'error', error: { ...errorInfo(err), reason: 'thrown' } };
   }
-  return serialise(value, maxResultBytes);
+  const encoded = encodeResult(value, maxResultBytes);
+  if (encoded.json !== undefined) return { type: 'result', json: encoded.json };
+  const reason = encoded.kind === 'too-large' ? 'result_too_large' : 'thrown';
+  return { type: 'error', error: { ...encoded.error, reason } };
 }
 
 // In a PID namespace (docs/isolation.md) this process is the namespace's init, and the kernel drops

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { type Handler, openRunner, type Runner, type RuntimeKind } from '@millrace/dedicated-runner';
-import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
+import type { Capacity, ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
 import { runOnRunner } from './runner-outcome';
 
 export interface DedicatedExecutorOptions {
@@ -18,6 +18,9 @@ export interface DedicatedExecutorOptions {
   /** a job with no timeout of its own gets this one (every runtime) */
   defaultTimeoutMs?: number;
 }
+
+/** Tells executors apart in capacity keys: two executors never share slots, even for one version. */
+let executorCount = 0;
 
 interface VersionRunner {
   runner: Promise<Runner>;
@@ -37,6 +40,7 @@ export class DedicatedExecutor implements Executor {
   private readonly maxInFlightPerRuntime: number;
   /** one job queued ahead per runtime, when the runtimes' slots add up to exactly `concurrency` */
   private readonly lookahead: number;
+  private readonly keyPrefix = `dedicated-${++executorCount}:`;
 
   constructor(private readonly options: DedicatedExecutorOptions) {
     this.threads = options.threads ?? Math.max(1, Math.min(options.concurrency, availableParallelism()));
@@ -71,16 +75,14 @@ export class DedicatedExecutor implements Executor {
   }
 
   /**
-   * A job goes ahead into the runtimes (each holds one, started there the moment its running job
-   * ends: no round trip through this thread between two jobs) only when every job the worker holds
-   * runs on this same version and the worker's concurrency is still the one the runtimes were
-   * sized for; otherwise the runtimes' spare slots could run more than `concurrency` at once.
+   * Each version's runtimes run at most `concurrency` jobs at once (threads × slots each) and hold
+   * one more each, started there the moment a running job ends: no round trip through this thread
+   * between two jobs. None held ahead when the runtimes' slots do not add up to `concurrency`.
    */
-  takesAhead(job: Pick<ExecutableJob, 'hash'>, concurrency: number, running: number): number {
-    if (this.lookahead === 0 || this.closed || concurrency !== this.options.concurrency) return 0;
-    const entry = this.runners.get(job.hash);
-    if (entry === undefined || this.runners.size !== 1 || entry.inFlight !== running) return 0;
-    return this.threads * this.lookahead;
+  capacity(job: Pick<ExecutableJob, 'hash'>): Capacity | undefined {
+    if (this.lookahead === 0 || this.closed) return undefined;
+    const runs = this.threads * this.maxInFlightPerRuntime;
+    return { key: this.keyPrefix + job.hash, runs, holds: runs + this.threads * this.lookahead };
   }
 
   private runnerFor(job: Pick<ExecutableJob, 'hash' | 'code' | 'language'>): VersionRunner {
@@ -133,7 +135,7 @@ export class DedicatedExecutor implements Executor {
  */
 export class HandlerExecutor implements Executor {
   private readonly runners = new Map<string, Promise<Runner>>();
-  private readonly inFlight = new Map<string, number>();
+  private readonly keyPrefix = `handlers-${++executorCount}:`;
 
   constructor(
     private readonly handlers: Record<string, Handler>,
@@ -144,10 +146,10 @@ export class HandlerExecutor implements Executor {
     return Object.hasOwn(this.handlers, path);
   }
 
-  /** One job ahead, while every job the worker holds is one of this path's handler jobs. */
-  takesAhead(job: Pick<ExecutableJob, 'path'>, concurrency: number, running: number): number {
-    if (concurrency !== this.concurrency || !this.handles(job.path)) return 0;
-    return (this.inFlight.get(job.path) ?? 0) === running ? 1 : 0;
+  /** A path's inline runner runs `concurrency` at once and holds one more, started as one ends. */
+  capacity(job: Pick<ExecutableJob, 'path'>): Capacity | undefined {
+    if (!this.handles(job.path)) return undefined;
+    return { key: this.keyPrefix + job.path, runs: this.concurrency, holds: this.concurrency + 1 };
   }
 
   async run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
@@ -160,12 +162,7 @@ export class HandlerExecutor implements Executor {
       });
       this.runners.set(job.path, runner);
     }
-    this.inFlight.set(job.path, (this.inFlight.get(job.path) ?? 0) + 1);
-    try {
-      return await runOnRunner(runner, job, ctx);
-    } finally {
-      this.inFlight.set(job.path, (this.inFlight.get(job.path) ?? 1) - 1);
-    }
+    return runOnRunner(runner, job, ctx);
   }
 
   async close(opts: { force?: boolean } = {}): Promise<void> {

@@ -56,15 +56,25 @@ export type JobOutcome =
   | { status: 'failure'; error: JobError; retryable?: boolean }
   | { status: 'canceled' };
 
+/** How many jobs of one kind an executor runs at once, and how many it holds in all. */
+export interface Capacity {
+  /** jobs with the same key share the same slots (one executor's runtimes of a script version, a handler's path) */
+  key: string;
+  /** it never runs more than this many jobs of the key at once */
+  runs: number;
+  /** it accepts this many of them in all: those running, and those it starts itself as slots free */
+  holds: number;
+}
+
 export interface Executor {
   /** Runs one job. Never rejects: every way a job can end is a JobOutcome. */
   run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome>;
   /**
-   * How many jobs like `job` it takes beyond `concurrency` right now, `running` being the jobs the
-   * worker has handed it and not seen end: it holds them and starts each the moment a running job
-   * ends, never running more than `concurrency` at once. 0 or absent: none.
+   * What it can hold of jobs like `job` (absent: only what the worker's free slots allow). The
+   * worker hands it such a job beyond its own free slots only while every job it has handed it
+   * shares the key and the executor runs no more of them at once than the worker's concurrency.
    */
-  takesAhead?(job: Pick<ExecutableJob, 'path' | 'hash'>, concurrency: number, running: number): number;
+  capacity?(job: Pick<ExecutableJob, 'path' | 'hash'>): Capacity | undefined;
   /** Stops accepting jobs and releases processes/threads. In-flight runs finish first unless `force`. */
   close(opts?: { force?: boolean }): Promise<void>;
 }

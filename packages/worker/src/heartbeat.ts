@@ -1,5 +1,5 @@
 import type { Db, Unlisten } from '@millrace/db';
-import type { HeartbeatReport, Queue } from '@millrace/queue';
+import { CANCEL_CHANNEL, type HeartbeatReport, type Queue } from '@millrace/queue';
 
 export interface HeartbeatOptions {
   queue: Queue;
@@ -34,7 +34,7 @@ export class Heartbeat {
 
   async start(): Promise<void> {
     const { db } = this.options;
-    this.unlisten = await db.listen('millrace_cancel', (id) => {
+    this.unlisten = await db.listen(CANCEL_CHANNEL, (id) => {
       if (this.options.held().some((j) => j.id === id)) void this.ping();
     });
     this.pingTimer = setInterval(() => void this.ping(), this.options.pingMs ?? 2_000);

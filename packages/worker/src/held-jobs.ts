@@ -1,4 +1,5 @@
 import type { ClaimedJob } from '@millrace/queue';
+import type { Capacity } from './executor';
 
 /** A job this worker has claimed and not yet seen written as finished. */
 export interface HeldJob {
@@ -10,6 +11,8 @@ export interface HeldJob {
   started: boolean;
   /** handed beyond the free slots: the executor holds it and starts it when a slot frees */
   ahead: boolean;
+  /** the executor's capacity key for it, when it reported one (see `next`) */
+  key: string | undefined;
   /** known to have begun: handed to a free slot, or the executor said it started (onStart) */
   begun: boolean;
   /** its run is over (the executor gave an outcome) */
@@ -33,6 +36,8 @@ export class HeldJobs {
   private readonly waiting: HeldJob[] = [];
   /** handed to the executor and not yet ended: running, or held by it to start next */
   running = 0;
+  /** of those, how many per capacity key */
+  private readonly runningByKey = new Map<string, number>();
   // start optimistic: a slow script corrects this within a few jobs, a fast one needs no ramp
   private avgJobMs = 5;
 
@@ -71,6 +76,7 @@ export class HeldJobs {
       lost: false,
       started: false,
       ahead: false,
+      key: undefined,
       begun: false,
       ended: false,
       givenBack: false,
@@ -84,10 +90,13 @@ export class HeldJobs {
   }
 
   /**
-   * The next job to hand to the executor: while a slot is free, or while `ahead(job)` says the
-   * executor takes that many more beyond the slots (it starts them itself when a slot frees).
+   * The next job to hand to the executor: while one of the worker's `concurrency` slots is free, or
+   * beyond them while the executor's `capacity` for the job allows it — every job handed and not
+   * ended shares the job's key (so nothing else competes for the executor's slots), the executor
+   * runs no more of them at once than `concurrency`, and it holds fewer than it accepts. Then the
+   * worker never runs more than `concurrency` jobs at once, whoever starts them.
    */
-  next(ahead?: (job: ClaimedJob, running: number) => number): HeldJob | undefined {
+  next(capacity?: (job: ClaimedJob) => Capacity | undefined): HeldJob | undefined {
     for (;;) {
       const held = this.waiting[0];
       if (!held) return undefined;
@@ -96,18 +105,23 @@ export class HeldJobs {
         continue;
       }
       const slots = this.concurrency();
-      if (
-        this.running >= slots &&
-        (ahead === undefined || this.running >= slots + ahead(held.job, this.running))
-      )
-        return undefined;
+      const cap = capacity?.(held.job);
+      const ahead = this.running >= slots;
+      if (ahead && !this.takesAhead(cap, slots)) return undefined;
       this.waiting.shift();
       held.started = true;
-      held.ahead = this.running >= slots;
-      held.begun = !held.ahead;
+      held.ahead = ahead;
+      held.begun = !ahead;
+      held.key = cap?.key;
       this.running++;
+      if (cap !== undefined) this.runningByKey.set(cap.key, (this.runningByKey.get(cap.key) ?? 0) + 1);
       return held;
     }
+  }
+
+  private takesAhead(cap: Capacity | undefined, slots: number): boolean {
+    if (cap === undefined || cap.runs > slots || this.running >= cap.holds) return false;
+    return this.runningByKey.get(cap.key) === this.running;
   }
 
   /** Removes a job that never started (lost or canceled while waiting). */
@@ -118,8 +132,14 @@ export class HeldJobs {
     return held;
   }
 
-  finished(ms: number): void {
+  /** A job handed to the executor ended after `ms` of run time. */
+  finished(held: HeldJob, ms: number): void {
     this.running--;
+    if (held.key !== undefined) {
+      const left = (this.runningByKey.get(held.key) ?? 1) - 1;
+      if (left > 0) this.runningByKey.set(held.key, left);
+      else this.runningByKey.delete(held.key);
+    }
     // exponentially weighted: reacts within a few dozen jobs when the script changes pace
     this.avgJobMs = this.avgJobMs * 0.9 + ms * 0.1;
   }

@@ -9,7 +9,7 @@ export {
 export { Completer, type CompleterOptions, type CompleterStatus } from './completer';
 export { DedicatedExecutor, type DedicatedExecutorOptions, HandlerExecutor } from './dedicated-executor';
 export { RowRefusedError, WorkerConfigError, WriteFailingError } from './errors';
-export type { ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
+export type { Capacity, ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
 export { GenericExecutor, type GenericExecutorOptions } from './generic-executor';
 export {
   type RunningWorker,

@@ -1,5 +1,5 @@
 import type { Db, Unlisten } from '@millrace/db';
-import type { ClaimedJob, Queue } from '@millrace/queue';
+import { type ClaimedJob, JOBS_CHANNEL, type Queue } from '@millrace/queue';
 
 export interface ProducerOptions {
   queue: Queue;
@@ -36,7 +36,7 @@ export class Producer {
   async start(tags: string[]): Promise<void> {
     this.tags = tags;
     this.running = true;
-    this.unlisten = await this.options.db.listen('millrace_jobs', (tag) => {
+    this.unlisten = await this.options.db.listen(JOBS_CHANNEL, (tag) => {
       if (this.tags.includes(tag)) this.wake();
     });
     this.loop = this.run();

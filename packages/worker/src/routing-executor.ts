@@ -1,5 +1,5 @@
 import type { HandlerExecutor } from './dedicated-executor';
-import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
+import type { Capacity, ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
 
 /** Jobs whose path has an in-host handler run it; everything else goes to the group's executor. */
 export class RoutingExecutor implements Executor {
@@ -14,10 +14,10 @@ export class RoutingExecutor implements Executor {
     return this.inner.run(job, ctx);
   }
 
-  /** Each side counts only its own jobs against `running`: a job goes ahead only where all the rest run. */
-  takesAhead(job: Pick<ExecutableJob, 'path' | 'hash'>, concurrency: number, running: number): number {
-    if (this.handlers?.handles(job.path)) return this.handlers.takesAhead(job, concurrency, running);
-    return this.inner.takesAhead?.(job, concurrency, running) ?? 0;
+  /** The capacity of whichever side runs the job (their keys differ, so they never share slots). */
+  capacity(job: Pick<ExecutableJob, 'path' | 'hash'>): Capacity | undefined {
+    if (this.handlers?.handles(job.path)) return this.handlers.capacity(job);
+    return this.inner.capacity?.(job);
   }
 
   async close(opts?: { force?: boolean }): Promise<void> {

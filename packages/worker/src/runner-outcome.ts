@@ -28,11 +28,17 @@ export async function runOnRunner(
 /** Maps how a warm runner call ended to how the job ends. */
 export function outcomeFromRunnerError(err: unknown): JobOutcome {
   if (err instanceof RunCanceledError) return { status: 'canceled' };
-  const e = err as Partial<RunnerError> & { errorName?: string; stack?: string; message?: string };
+  const e = err as Partial<RunnerError> & {
+    errorName?: string;
+    script?: { name: string };
+    stack?: string;
+    message?: string;
+  };
   const reason = runnerReason(e);
   const error: JobError = {
     message: e.message ?? String(err),
-    name: e.errorName ?? e.name,
+    // the script's own name for what went wrong (SyntaxError, MissingMainError, TypeError…), as cold jobs report it
+    name: e.script?.name ?? e.errorName ?? e.name,
     stack: e.stack,
     reason,
   };

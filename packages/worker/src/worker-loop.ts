@@ -232,12 +232,11 @@ export class WorkerLoop {
 
   /** Hands waiting jobs to the executor while slots are free, and ahead when it takes them. */
   private pump(): void {
-    for (let held = this.held.next(this.takesAhead); held; held = this.held.next(this.takesAhead))
+    for (let held = this.held.next(this.capacity); held; held = this.held.next(this.capacity))
       void this.execute(held);
   }
 
-  private readonly takesAhead = (job: ClaimedJob, running: number): number =>
-    this.executor?.takesAhead?.(job, this.concurrency, running) ?? 0;
+  private readonly capacity = (job: ClaimedJob) => this.executor?.capacity?.(job);
 
   private async execute(held: HeldJob): Promise<void> {
     const { job } = held;
@@ -268,8 +267,6 @@ export class WorkerLoop {
         signal: held.abort.signal,
         env: this.env,
       });
-      // The executor counts this job only from here: a job waiting to go ahead of it may go now.
-      if (this.held.waitingCount > 0) this.pump();
       outcome = await running;
     } catch (err) {
       // the script version vanished or the executor broke its promise never to reject
@@ -281,7 +278,7 @@ export class WorkerLoop {
     }
     held.ended = true;
     const durationMs = Date.now() - startedAt;
-    this.held.finished(durationMs);
+    this.held.finished(held, durationMs);
     this.pump();
     this.wakeProducerSoon();
     if (held.lost) {

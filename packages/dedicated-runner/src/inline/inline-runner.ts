@@ -1,5 +1,6 @@
 // The host's own function as the script: no thread hop, no serialisation of args. A timed-out
 // or canceled call is rejected and its signal aborted, but its code cannot be stopped from here.
+import { CallSlots } from '../../runtime/call-slots.mjs';
 import { Call } from '../call';
 import {
   errorInfo,
@@ -33,12 +34,16 @@ class InlineContext implements HandlerContext {
   }
 }
 
+interface InlineCall {
+  call: Call;
+  context: InlineContext;
+}
+
 export class InlineRunner implements Runner {
   readonly runtime = 'inline' as const;
   private inFlight = new Set<Call>();
-  /** calls over `concurrency`, started in order as running ones end */
-  private waiting: { call: Call; context: InlineContext }[] = [];
-  private running = 0;
+  /** at most `concurrency` calls run; the rest wait and start in order as running ones end */
+  private readonly slots: CallSlots<InlineCall>;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private readonly releaseConsole: (() => void) | undefined;
@@ -48,6 +53,7 @@ export class InlineRunner implements Runner {
     private readonly options: ResolvedOptions,
   ) {
     this.releaseConsole = options.captureConsole ? acquireConsoleCapture() : undefined;
+    this.slots = new CallSlots<InlineCall>(options.concurrency, (next) => this.start(next));
   }
 
   run<T = unknown>(args: unknown, runOptions?: RunOptions): Promise<T> {
@@ -56,21 +62,20 @@ export class InlineRunner implements Runner {
       call.reject(new RunnerClosedError());
       return call.promise as Promise<T>;
     }
-    const context = new InlineContext(call);
+    const entry: InlineCall = { call, context: new InlineContext(call) };
     call.arm(runOptions?.timeoutMs ?? this.options.timeoutMs, (expired, error) => {
       expired.reject(error);
-      context.abort(error);
-      this.done(expired);
+      entry.context.abort(error);
+      this.done(entry);
     });
     if (call.settled) return call.promise as Promise<T>;
     this.inFlight.add(call);
-    if (this.running < this.options.concurrency) this.start(call, context);
-    else this.waiting.push({ call, context });
+    if (this.slots.admit(entry)) this.start(entry);
     return call.promise as Promise<T>;
   }
 
-  private start(call: Call, context: InlineContext): void {
-    this.running += 1;
+  private start(entry: InlineCall): void {
+    const { call, context } = entry;
     call.start();
     let value: unknown;
     try {
@@ -78,7 +83,7 @@ export class InlineRunner implements Runner {
         ? inlineCallContext.run(call, this.handler, call.args, context)
         : this.handler(call.args, context);
     } catch (error) {
-      this.fail(call, error);
+      this.fail(entry, error);
       return;
     }
     if (
@@ -87,11 +92,11 @@ export class InlineRunner implements Runner {
       typeof (value as PromiseLike<unknown>).then === 'function'
     ) {
       (value as PromiseLike<unknown>).then(
-        (result) => this.succeed(call, result),
-        (error: unknown) => this.fail(call, error),
+        (result) => this.succeed(entry, result),
+        (error: unknown) => this.fail(entry, error),
       );
     } else {
-      this.succeed(call, value);
+      this.succeed(entry, value);
     }
   }
 
@@ -108,37 +113,35 @@ export class InlineRunner implements Runner {
     if (options?.force) {
       for (const call of this.inFlight) call.reject(new RunnerClosedError('the runner was force-closed'));
       this.inFlight.clear();
-      this.waiting = [];
-      this.running = 0;
+      this.slots.takeWaiting();
+      this.slots.running = 0;
     }
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.releaseConsole?.();
   }
 
-  private succeed(call: Call, value: unknown): void {
+  private succeed(entry: InlineCall, value: unknown): void {
+    const { call } = entry;
     const encoded = encodeResult(value, this.options.maxResultBytes);
     // Parse the JSON back so every runtime hands the caller the same thing: a detached JSON value.
     if ('json' in encoded) call.resolve(JSON.parse(encoded.json));
     else call.reject(encoded.error);
-    this.done(call);
+    this.done(entry);
   }
 
-  private fail(call: Call, error: unknown): void {
-    call.reject(new ScriptError(errorInfo(error)));
-    this.done(call);
+  private fail(entry: InlineCall, error: unknown): void {
+    entry.call.reject(new ScriptError(errorInfo(error)));
+    this.done(entry);
   }
 
   /**
    * A call ended (or expired): the next waiting call starts here and now, before the ended call's
    * caller hears of it, so back-to-back calls do not wait for that caller's promise chain.
    */
-  private done(call: Call): void {
-    if (!this.inFlight.delete(call)) return;
-    if (call.started) this.running -= 1;
-    while (this.running < this.options.concurrency && this.waiting.length > 0) {
-      const next = this.waiting.shift() as { call: Call; context: InlineContext };
-      if (!next.call.settled) this.start(next.call, next.context);
-    }
+  private done(entry: InlineCall): void {
+    if (!this.inFlight.delete(entry.call)) return;
+    if (!entry.call.started) this.slots.drop((waiting) => waiting === entry);
+    else this.slots.release();
     if (this.inFlight.size > 0 || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];

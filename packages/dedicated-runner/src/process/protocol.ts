@@ -4,20 +4,13 @@
 // the MILLRACE_MAX_IN_FLIGHT slots and is reported {"id","type":"started","at":<epoch ms>} when
 // it starts (written before it runs). {"drop":id} removes a waiting call: {"id","type":"dropped"}.
 // Process → host: ready | load-error | result | error | log | started | dropped.
+import type { ProcessMessage } from '../../runtime/process-wire.mjs';
+
+export type { ProcessMessage, ProcessRequest } from '../../runtime/process-wire.mjs';
+
 import { ResultTooLargeError } from '../errors';
 import type { ScriptLanguage } from '../options';
 import { nodeProcessWrapperPath, pythonProcessWrapperPath } from '../runtime-files';
-
-export interface ProcessMessage {
-  type: 'ready' | 'load-error' | 'result' | 'error' | 'log' | 'started' | 'dropped';
-  id?: number;
-  /** 'started': when main began, epoch ms by the process's clock */
-  at?: number;
-  result?: unknown;
-  error?: { name: string; message: string; stack?: string };
-  kind?: string;
-  text?: string;
-}
 
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set([
   'ready',

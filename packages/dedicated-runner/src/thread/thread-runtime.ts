@@ -2,8 +2,15 @@
 // calls from the thread's batched replies, and explains its own death to the calls it held.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import {
+  THREAD_OUT,
+  type ThreadError,
+  type ThreadInbound,
+  type ThreadOutbound,
+  type ThreadWorkerData,
+} from '../../runtime/thread-wire.mjs';
 import type { Call } from '../call';
-import { InvalidArgsError, type ScriptErrorInfo } from '../errors';
+import { InvalidArgsError } from '../errors';
 import { RemoteRuntime } from '../remote-runtime';
 import type { Runtime, RuntimeEvents } from '../runtime';
 import { threadWorkerUrl } from '../runtime-files';
@@ -18,11 +25,10 @@ export interface ThreadRuntimeOptions {
   onStrayLog: (text: string) => void;
 }
 
-type WireError = ScriptErrorInfo & { kind?: string };
-
 export class ThreadRuntime extends RemoteRuntime {
   private readonly worker: Worker;
   private outbox: unknown[] = [];
+  private readonly post = (message: ThreadInbound) => this.worker.postMessage(message);
   private outboxCalls: Call[] = [];
   private flushQueued = false;
   private lastError: Error | undefined;
@@ -33,16 +39,17 @@ export class ThreadRuntime extends RemoteRuntime {
     events: RuntimeEvents,
   ) {
     super('thread', events);
+    const workerData: ThreadWorkerData = {
+      scriptUrl: options.scriptUrl,
+      maxResultBytes: options.maxResultBytes,
+      maxInFlight: options.maxInFlight,
+    };
     this.worker = new Worker(threadWorkerUrl, {
-      workerData: {
-        scriptUrl: options.scriptUrl,
-        maxResultBytes: options.maxResultBytes,
-        maxInFlight: options.maxInFlight,
-      },
+      workerData,
       env: options.env,
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
     });
-    this.worker.on('message', (message) => this.onMessage(message));
+    this.worker.on('message', (message: ThreadOutbound) => this.onMessage(message));
     this.worker.on('error', (error) => {
       this.lastError = error;
     });
@@ -68,7 +75,7 @@ export class ThreadRuntime extends RemoteRuntime {
 
   protected transmitDrop(call: Call): void {
     this.flush(); // the call itself may still sit in the outbox: it must arrive first
-    if (this.exitKind === undefined) this.worker.postMessage({ drop: call.id });
+    if (this.exitKind === undefined) this.post({ drop: call.id });
   }
 
   protected terminate(): void {
@@ -84,12 +91,12 @@ export class ThreadRuntime extends RemoteRuntime {
     this.outboxCalls = [];
     if (this.exitKind !== undefined) return;
     try {
-      this.worker.postMessage(batch);
+      this.post(batch);
     } catch {
       // Some args could not be cloned: send the calls one by one so only the bad ones fail.
       for (const [i, call] of calls.entries()) {
         try {
-          this.worker.postMessage(batch.slice(i * 3, i * 3 + 3));
+          this.post(batch.slice(i * 3, i * 3 + 3));
         } catch (error) {
           this.table.reject(
             call.id,
@@ -100,27 +107,24 @@ export class ThreadRuntime extends RemoteRuntime {
     }
   }
 
-  private onMessage(message: unknown): void {
+  private onMessage(message: ThreadOutbound): void {
     if (!Array.isArray(message)) {
-      this.onControl(message as { ready?: true; loadError?: ScriptErrorInfo });
+      if ('ready' in message) this.scriptLoaded();
+      else this.scriptFailedToLoad(message.loadError);
       return;
     }
     for (let i = 0; i < message.length; i += 3) {
-      const type = message[i] as number;
+      const type = message[i];
       const id = message[i + 1] as number;
       const payload = message[i + 2];
-      if (type === 1) this.table.resolve(id, JSON.parse(payload as string));
-      else if (type === 2) this.table.fail(id, payload as WireError, (payload as WireError).kind);
-      else if (type === 3) this.callStarted(id, payload as number);
-      else if (type === 4) this.callDropped(id);
+      if (type === THREAD_OUT.result) this.table.resolve(id, JSON.parse(payload as string));
+      else if (type === THREAD_OUT.error)
+        this.table.fail(id, payload as ThreadError, (payload as ThreadError).kind);
+      else if (type === THREAD_OUT.started) this.callStarted(id, payload as number);
+      else if (type === THREAD_OUT.dropped) this.callDropped(id);
       else if (!this.table.log(id, payload as string)) this.options.onStrayLog(payload as string);
     }
     this.settled();
-  }
-
-  private onControl(message: { ready?: true; loadError?: ScriptErrorInfo }): void {
-    if (message.ready) this.scriptLoaded();
-    else if (message.loadError) this.scriptFailedToLoad(message.loadError);
   }
 
   private onExit(code: number): void {

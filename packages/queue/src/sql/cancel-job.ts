@@ -4,6 +4,7 @@
  * Both branches read one snapshot: exactly one of them can match a given row.
  * $2 the error document stored on a job canceled while queued. Counters: sql/counters.ts.
  */
+import { CANCEL_CHANNEL, DONE_CHANNEL } from '../channels';
 import { COUNTED, countEnded } from './counters';
 
 export const CANCEL_JOB = `
@@ -21,5 +22,5 @@ flagged AS (
 )
 SELECT (SELECT count(*) FROM completed)::int AS canceled,
        (SELECT count(*) FROM flagged)::int AS flagged,
-       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed)::int AS notified_done,
-       (SELECT count(pg_notify('millrace_cancel', id::text)) FROM flagged)::int AS notified_cancel, ${COUNTED}`;
+       (SELECT count(pg_notify('${DONE_CHANNEL}', id::text)) FROM completed)::int AS notified_done,
+       (SELECT count(pg_notify('${CANCEL_CHANNEL}', id::text)) FROM flagged)::int AS notified_cancel, ${COUNTED}`;

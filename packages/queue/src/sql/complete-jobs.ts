@@ -25,6 +25,7 @@
  * bench/queue-throughput.mjs shows it with the ctid claim (docs/design.md).
  * The counters (sql/counters.ts) are kept in the same statement, from `ended`.
  */
+import { DONE_CHANNEL } from '../channels';
 import { COUNTED, countEnded, UNSUCCESSFUL_ONLY } from './counters';
 
 const RETRY = `(i.status = 'failure' AND coalesce(i.retryable, true) AND NOT q.cancel_requested
@@ -76,7 +77,7 @@ ${countEnded(
   FROM removed`,
 )},
 notified AS (
-  SELECT pg_notify('millrace_done', string_agg(id::text, ',')) FROM (
+  SELECT pg_notify('${DONE_CHANNEL}', string_agg(id::text, ',')) FROM (
     SELECT id, (row_number() OVER ()) / 400 AS chunk FROM completed
   ) c GROUP BY chunk
 )

@@ -1,3 +1,4 @@
+import { JOBS_CHANNEL } from '../channels';
 /**
  * Pushes a batch of jobs in one statement.
  * $1 json: [{ path, hash, args, tag, priority, max_attempts, timeout_ms, scheduled_for, rerun_of }]
@@ -24,6 +25,6 @@ queue_rows AS (
   SELECT id, tag, priority, coalesce(scheduled_for, now()), max_attempts, path FROM input
 )
 SELECT i.id::text AS id,
-       (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM input) d) AS notified
+       (SELECT count(pg_notify('${JOBS_CHANNEL}', tag)) FROM (SELECT DISTINCT tag FROM input) d) AS notified
 FROM input i
 ORDER BY i.ord`;

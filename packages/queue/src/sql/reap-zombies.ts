@@ -1,3 +1,4 @@
+import { DONE_CHANNEL, JOBS_CHANNEL } from '../channels';
 import { COUNTED, countEnded } from './counters';
 
 /**
@@ -74,7 +75,7 @@ ${countEnded(
   FROM stale WHERE NOT requeue`,
 )}
 SELECT s.id::text AS id, s.requeue, s.worker,
-       (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
-       (SELECT count(pg_notify('millrace_done', id::text)) FROM completed) AS n2, ${COUNTED}
+       (SELECT count(pg_notify('${JOBS_CHANNEL}', tag)) FROM (SELECT DISTINCT tag FROM requeued) t) AS n1,
+       (SELECT count(pg_notify('${DONE_CHANNEL}', id::text)) FROM completed) AS n2, ${COUNTED}
 FROM stale s`;
 }

@@ -1,3 +1,4 @@
+import { JOBS_CHANNEL } from '../channels';
 /** Registers (or re-registers) a live worker. */
 export const REGISTER_WORKER = `
 INSERT INTO millrace.workers (name, group_name, tags, dedicated_script, pid, host)
@@ -35,7 +36,7 @@ WITH released AS (
     AND q.id = ANY (ARRAY(SELECT (e ->> 'id')::bigint FROM json_array_elements($1::json) e))
   RETURNING q.id, q.tag
 )
-SELECT r.id::text AS id, (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
+SELECT r.id::text AS id, (SELECT count(pg_notify('${JOBS_CHANNEL}', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
 FROM released r`;
 
 /**
@@ -51,5 +52,5 @@ WITH released AS (
   WHERE q.running AND q.worker = $1 AND NOT (q.id = ANY ($2::bigint[]))
   RETURNING q.id, q.tag
 )
-SELECT r.id::text AS id, (SELECT count(pg_notify('millrace_jobs', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
+SELECT r.id::text AS id, (SELECT count(pg_notify('${JOBS_CHANNEL}', tag)) FROM (SELECT DISTINCT tag FROM released) d) AS n
 FROM released r`;

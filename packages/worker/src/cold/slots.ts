@@ -1,43 +1,41 @@
-// At most `concurrency` jobs hold a process at once; the rest wait in arrival order.
+// At most `concurrency` jobs hold a process at once; the rest wait in arrival order. The counting
+// is the runner's CallSlots, the one owner of "start the next waiting one when a slot frees".
+import { CallSlots } from '@millrace/dedicated-runner/runtime/call-slots.mjs';
+
 export type SlotGrant = 'acquired' | 'aborted' | 'closed';
+type Grant = (grant: SlotGrant) => void;
 
 export class Slots {
-  #free: number;
-  readonly #waiting: Array<(grant: SlotGrant) => void> = [];
+  readonly #slots: CallSlots<Grant>;
 
   constructor(concurrency: number) {
-    this.#free = concurrency;
+    this.#slots = new CallSlots<Grant>(concurrency, (grant) => grant('acquired'));
   }
 
   acquire(signal: AbortSignal): Promise<SlotGrant> {
     if (signal.aborted) return Promise.resolve('aborted');
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve('acquired');
-    }
     return new Promise((resolve) => {
-      const grant = (result: SlotGrant) => {
+      const grant: Grant = (result) => {
         signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
       const onAbort = () => {
-        const index = this.#waiting.indexOf(grant);
-        if (index !== -1) this.#waiting.splice(index, 1);
-        grant('aborted');
+        if (this.#slots.drop((waiting) => waiting === grant)) grant('aborted');
       };
+      if (this.#slots.admit(grant)) {
+        resolve('acquired');
+        return;
+      }
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiting.push(grant);
     });
   }
 
   release(): void {
-    const next = this.#waiting.shift();
-    if (next) next('acquired');
-    else this.#free++;
+    this.#slots.release();
   }
 
   /** Turns every waiting job away. */
   close(): void {
-    for (const grant of this.#waiting.splice(0)) grant('closed');
+    for (const grant of this.#slots.takeWaiting()) grant('closed');
   }
 }

@@ -25,7 +25,10 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
     const ids = await f.queue.pushMany(
       Array.from({ length: 1000 }, (_, i) => ({ path: 'f/ded/counter', args: { i } })),
     );
-    const jobs = await Promise.all(ids.map((id) => f.finished(id)));
+    // one waiter at a time: a thousand concurrent waiters each polling would load PGlite's one
+    // connection more than the worker they wait for
+    const jobs = [];
+    for (const id of ids) jobs.push(await f.finished(id, 120_000));
     expect(jobs.every((j) => j.status === 'success' && j.tag === 'dedicated:f/ded/counter')).toBe(true);
     expect(jobs.map((j) => (j.result as { i: number }).i)).toEqual(ids.map((_, i) => i));
     // module state persists: the runtime is warm (the generic worker's counter stays at 1)
@@ -120,7 +123,10 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
     const ids = await f.queue.pushMany(
       Array.from({ length: 4 }, () => ({ path: 'f/ded/paced', timeoutMs: 250 })),
     );
-    const jobs = await Promise.all(ids.map((id) => f.finished(id)));
+    // one waiter at a time: a thousand concurrent waiters each polling would load PGlite's one
+    // connection more than the worker they wait for
+    const jobs = [];
+    for (const id of ids) jobs.push(await f.finished(id, 120_000));
     expect(jobs.map((j) => j.status)).toEqual(['success', 'success', 'success', 'success']);
     expect(jobs.map((j) => (j.result as { calls: number }).calls)).toEqual([1, 2, 3, 4]);
     // each start is the real one: within the job's own run, after the job before it ended (whole ms,
@@ -193,7 +199,10 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
       }),
     );
     const ids = await f.queue.pushMany(['a', 'b', 'c'].map((to) => ({ path: 'f/ded/send', args: { to } })));
-    const jobs = await Promise.all(ids.map((id) => f.finished(id)));
+    // one waiter at a time: a thousand concurrent waiters each polling would load PGlite's one
+    // connection more than the worker they wait for
+    const jobs = [];
+    for (const id of ids) jobs.push(await f.finished(id, 120_000));
     expect(jobs.map((j) => j.result)).toEqual([{ sent: 'a' }, { sent: 'b' }, { sent: 'c' }]);
     expect(sent.sort()).toEqual(['a', 'b', 'c']);
     expect(await f.queue.logs(ids[1])).toBe('sending to b\n');
@@ -215,7 +224,10 @@ describe.each(testDrivers())('dedicated worker on %s', (driver) => {
     await f.settings.setWorkerGroup('py', { dedicatedWorker: 'f/ded/py' });
     await f.start({ group: 'py' });
     const ids = await f.queue.pushMany([1, 2, 3].map((x) => ({ path: 'f/ded/py', args: { x } })));
-    const jobs = await Promise.all(ids.map((id) => f.finished(id)));
+    // one waiter at a time: a thousand concurrent waiters each polling would load PGlite's one
+    // connection more than the worker they wait for
+    const jobs = [];
+    for (const id of ids) jobs.push(await f.finished(id, 120_000));
     expect(jobs.map((j) => (j.result as { x: number }).x)).toEqual([2, 4, 6]);
     expect(Math.max(...jobs.map((j) => (j.result as { count: number }).count))).toBe(3);
     expect(await f.queue.logs(ids[2])).toContain('py 3');

@@ -345,18 +345,20 @@ export class Queue {
   // ── read side ──────────────────────────────────────────────────────────────
 
   /** The job in its current state; a typed id (from pushing a `defineJob`) types its args and result. */
-  async get<A extends object = JobArgs, R = unknown>(id: JobId<A, R>): Promise<Job<A, R>> {
+  // (The untyped overload comes last so that `ReturnType<typeof queue.get>` is the untyped one.)
+  get<A extends object = JobArgs, R = unknown>(id: JobId<A, R>): Promise<Job<A, R>>;
+  get(id: string): Promise<Job>;
+  async get(id: string): Promise<Job> {
     this.assertJobId(id);
     const { rows } = await this.db.query(GET_JOB, [id]);
     if (rows.length === 0) throw new JobNotFoundError(id);
-    return toJob(rows[0]) as Job<A, R>;
+    return toJob(rows[0]);
   }
 
   /** Waits for the job to finish (woken by NOTIFY); throws WaitTimeoutError after `timeoutMs`. */
-  async wait<A extends object = JobArgs, R = unknown>(
-    id: JobId<A, R>,
-    { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
-  ): Promise<FinishedJob<A, R>> {
+  wait<A extends object = JobArgs, R = unknown>(id: JobId<A, R>, options?: { timeoutMs?: number }): Promise<FinishedJob<A, R>>;
+  wait(id: string, options?: { timeoutMs?: number }): Promise<FinishedJob>;
+  async wait(id: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<FinishedJob> {
     await this.get(id);
     const job = await this.waiters.until(
       id,

@@ -356,7 +356,10 @@ export class Queue {
   }
 
   /** Waits for the job to finish (woken by NOTIFY); throws WaitTimeoutError after `timeoutMs`. */
-  wait<A extends object = JobArgs, R = unknown>(id: JobId<A, R>, options?: { timeoutMs?: number }): Promise<FinishedJob<A, R>>;
+  wait<A extends object = JobArgs, R = unknown>(
+    id: JobId<A, R>,
+    options?: { timeoutMs?: number },
+  ): Promise<FinishedJob<A, R>>;
   wait(id: string, options?: { timeoutMs?: number }): Promise<FinishedJob>;
   async wait(id: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<FinishedJob> {
     await this.get(id);

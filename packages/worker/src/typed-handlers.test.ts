@@ -60,7 +60,7 @@ describe.each(testDrivers())('typed in-host handlers on %s', (driver) => {
     const job = await f.queue.wait(id, { timeoutMs: 30_000 });
     expect(job.status).toBe('success');
     if (job.status === 'success') expect(job.result.sent).toBe('ada@example.com');
-    expect(await f.queue.logs(id)).toBe('to ada@example.com\n');
+    expect(await f.queue.logs(id)).toBe('to ada@example.com'); // log() writes the text as given
     const n = await f.finished(await f.queue.push(plain, { n: 21 }));
     expect(n).toMatchObject({ status: 'success', result: 42 });
   });

@@ -1,7 +1,8 @@
 // Finds the first value in a job's args that JSON would silently change or drop (JSON.stringify
 // turns a Date into a string, NaN into null, a Map into {}, and drops functions): such args are
 // refused at push, named by path, instead of reaching the script as something else.
-// One recursive walk, no copy: push is a hot path (pushMany of 100k jobs is benchmarked).
+// Push is a hot path (pushMany of 100k jobs is benchmarked): a first walk allocates nothing and
+// tracks no path; only args it doubts are walked again to name the value (bench/push-many.mjs).
 
 /** Why the value at `path` cannot travel as JSON, or null when every value can. */
 export interface NotJson {
@@ -9,8 +10,50 @@ export interface NotJson {
   problem: string;
 }
 
+/** Deeper than this the quick walk gives up and the full one (which finds cycles) decides. */
+const QUICK_DEPTH = 64;
+
 /** Checks `args` (a plain object) and everything inside it; undefined properties are allowed (JSON drops them). */
 export function findNotJson(args: unknown): NotJson | null {
+  try {
+    if (isFaithful(args, false, 0)) return null;
+  } catch {
+    // a getter threw: the full walk names it
+  }
+  return explain(args);
+}
+
+/** True when JSON carries `value` unchanged; false when in doubt (too deep, maybe circular). */
+function isFaithful(value: unknown, inArray: boolean, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'undefined':
+      return !inArray;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= QUICK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isFaithful(value[i], true, depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value as object)) return false;
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (Object.hasOwn(object, key) && !isFaithful(object[key], false, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** The full walk: the path and the reason of the first value JSON would change, tracking cycles. */
+function explain(args: unknown): NotJson | null {
   const ancestors: object[] = [];
   const keys: (string | number)[] = [];
   const problemAt = (problem: string): NotJson => ({ path: pathText(keys), problem });

@@ -104,6 +104,13 @@ describe.each(testDrivers())('args JSON cannot carry, on %s', (driver) => {
 });
 
 describe('nesting', () => {
+  it('accepts deep args that are not circular (deeper than the quick walk goes)', async () => {
+    const { validateArgs } = await import('./validate');
+    let deep: Record<string, unknown> = { leaf: [1, 'x'] };
+    for (let i = 0; i < 500; i++) deep = { d: i % 2 ? deep : [deep] };
+    expect(() => validateArgs(deep, 1 << 30)).not.toThrow();
+  });
+
   it('refuses args nested too deeply to walk with a typed error', async () => {
     const { validateArgs } = await import('./validate');
     let deep: Record<string, unknown> = {};

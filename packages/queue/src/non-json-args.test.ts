@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgsError } from './index';
-import { openQueueFixture, type QueueFixture } from './test-support';
+import { countJobs, openQueueFixture, type QueueFixture } from './test-support';
 
 class Point {
   x = 1;
@@ -48,8 +48,7 @@ const refused: [string, Record<string, unknown>, string][] = [
 
 describe.each(testDrivers())('args JSON cannot carry, on %s', (driver) => {
   let f: QueueFixture;
-  const jobCount = async () =>
-    Number((await f.db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n);
+  const jobCount = () => countJobs(f.db);
   beforeAll(async () => {
     f = await openQueueFixture(driver);
   });

@@ -11,7 +11,7 @@ import {
   type JobId,
   type Queue,
 } from './index';
-import { openQueueFixture, type QueueFixture } from './test-support';
+import { countJobs, openQueueFixture, type QueueFixture } from './test-support';
 
 const double = defineJob<{ n: number }, { doubled: number }>('f/test/noop');
 
@@ -76,8 +76,7 @@ describe('the types a definition gives', () => {
 
 describe.each(testDrivers())('typed jobs on %s', (driver) => {
   let f: QueueFixture;
-  const jobCount = async () =>
-    Number((await f.db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n);
+  const jobCount = () => countJobs(f.db);
   beforeAll(async () => {
     f = await openQueueFixture(driver);
   });

@@ -1,5 +1,5 @@
 import { InvalidPathError } from '@millrace/settings';
-import { testDrivers } from '@millrace/testing';
+import { testDrivers, waitFor } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -119,6 +119,69 @@ describe.each(testDrivers())('typed jobs on %s', (driver) => {
   it('still refuses what JSON cannot carry when the definition has no parseArgs', async () => {
     const when = defineJob<{ at: Date }>('f/test/noop');
     await expect(f.queue.push(when, { at: new Date() })).rejects.toThrow('args.at: a Date is not JSON');
+  });
+});
+
+describe.each(testDrivers())('each state has the fields its Job member says, on %s', (driver) => {
+  let f: QueueFixture;
+  beforeAll(async () => {
+    f = await openQueueFixture(driver, { retryBaseMs: 1 });
+  });
+  afterAll(() => f.drop());
+
+  const unset = {
+    result: null,
+    error: null,
+    worker: null,
+    startedAt: null,
+    completedAt: null,
+    durationMs: null,
+  };
+
+  it('queued, running, success, failure, re-queued and canceled', async () => {
+    const id = await f.queue.push('f/test/noop', { n: 1 }, { tag: 'states', maxAttempts: 2 });
+    expect(await f.queue.get(id)).toMatchObject({ status: 'queued', ...unset });
+    const [claimed] = await f.queue.claim('w1', ['states'], 1);
+    const running = await f.queue.get(id);
+    expect(running).toMatchObject({
+      status: 'running',
+      result: null,
+      error: null,
+      completedAt: null,
+      durationMs: null,
+    });
+    expect(running).toMatchObject({ worker: 'w1', startedAt: expect.any(Date) });
+    // a failure with an attempt left: queued again, with no worker or start
+    await f.queue.complete([{ id, token: claimed.token, status: 'failure', error: { message: 'once' } }]);
+    expect(await f.queue.get(id)).toMatchObject({ status: 'queued', ...unset });
+    // claimable again once its 1 ms backoff has passed
+    const [again] = await waitFor(async () => {
+      const jobs = await f.queue.claim('w1', ['states'], 1);
+      return jobs.length > 0 ? jobs : null;
+    });
+    await f.queue.complete([{ id, token: again.token, status: 'failure', error: { message: 'twice' } }]);
+    const failed = await f.queue.get(id);
+    expect(failed).toMatchObject({
+      status: 'failure',
+      result: null,
+      error: { message: 'twice' },
+      worker: 'w1',
+    });
+    expect(failed.completedAt).toBeInstanceOf(Date);
+
+    const ok = await f.queue.push('f/test/noop', {}, { tag: 'states' });
+    const [claimedOk] = await f.queue.claim('w1', ['states'], 1);
+    await f.queue.complete([{ id: ok, token: claimedOk.token, status: 'success', result: { done: true } }]);
+    const success = await f.queue.get(ok);
+    expect(success).toMatchObject({ status: 'success', result: { done: true }, error: null, worker: 'w1' });
+    expect(success).toMatchObject({ startedAt: expect.any(Date), completedAt: expect.any(Date) });
+    expect(typeof success.durationMs).toBe('number');
+
+    const canceled = await f.queue.push('f/test/noop', {}, { tag: 'states' });
+    await f.queue.cancel(canceled);
+    const job = await f.queue.get(canceled);
+    expect(job).toMatchObject({ status: 'canceled', result: null, worker: null, startedAt: null });
+    expect(job.completedAt).toBeInstanceOf(Date);
   });
 });
 

@@ -41,3 +41,21 @@ test('a script runner is unknown in, unknown out unless the host claims types', 
     await typed.close();
   }
 });
+
+test.each([
+  ['thread', 'Date'],
+  ['process', 'string'],
+] as const)(
+  'the %s runtime hands args over without the queue JSON rule: a Date arrives as a %s',
+  async (runtime, kind) => {
+    const runner = await openRunner({
+      content: "export const main = (args) => (args.when instanceof Date ? 'Date' : typeof args.when);",
+      runtime,
+    });
+    try {
+      expect(await runner.run({ when: new Date(0) })).toBe(kind);
+    } finally {
+      await runner.close();
+    }
+  },
+);

@@ -89,6 +89,7 @@ describe.each(testDrivers())('args JSON cannot carry, on %s', (driver) => {
       noPrototype,
       otherRealm,
       gone: undefined,
+      [Symbol('ignored')]: 'JSON skips symbol keys',
       list: [null, 'x', true, -0.5],
     };
     const id = await f.queue.push('f/test/noop', args);

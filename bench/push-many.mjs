@@ -7,6 +7,10 @@
 // older commit): each run measures every build in turn, so a busy machine's swings hit them alike.
 //
 //   node bench/push-many.mjs [--jobs 100000] [--runs 5] [--queue a/index.js --queue b/index.js]
+// A build of an older commit, bundled inside the repo so its imports resolve (then delete it):
+//   mkdir -p .old && git archive REV packages/queue/src | tar -x -C .old && npx esbuild \
+//     .old/packages/queue/src/index.ts --bundle --platform=node --format=esm --packages=external \
+//     --loader:.sql=text --outfile=.old/queue.mjs
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDb } from '@millrace/db';

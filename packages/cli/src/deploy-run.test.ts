@@ -113,6 +113,14 @@ it('refuses an unknown script, a missing file and an unknown group', async () =>
   expect((group.error as Error).message).toContain('worker group not found: nope');
 });
 
+it('refuses --args JSON would not carry back (1e999 parses as Infinity) and pushes nothing', async () => {
+  const before = (await t.db.query('SELECT id FROM millrace.jobs')).rows.length;
+  const res = await millrace(['run', 'f/app/hello', '--args', '{"n":1e999}'], env);
+  expect(res.error).toMatchObject({ code: 'invalid_args' });
+  expect((res.error as Error).message).toContain('args.n: Infinity is not JSON');
+  expect((await t.db.query('SELECT id FROM millrace.jobs')).rows).toHaveLength(before);
+});
+
 it('run --wait that times out says when no live worker serves the job tag', async () => {
   const res = await millrace(
     ['run', 'f/app/hello', '--tag', 'nobody-serves-this', '--wait', '--timeout', '300'],

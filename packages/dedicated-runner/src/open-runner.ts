@@ -11,9 +11,12 @@ import { threadRuntimeFactory } from './thread/thread-runtime';
  * Opens a warm runner. Resolves once every thread or process has loaded the script;
  * rejects LoadError when it does not load (or exports no main).
  */
-export async function openRunner(options: RunnerOptions): Promise<Runner> {
-  const resolved = resolveOptions(options);
-  if (resolved.runtime === 'inline') return new InlineRunner(options.handler as Handler, resolved);
+export async function openRunner<A = unknown, R = unknown>(
+  options: RunnerOptions<A, R>,
+): Promise<Runner<A, R>> {
+  const resolved = resolveOptions(options as RunnerOptions);
+  // the runners pass args and results through untouched: their types are the handler's (or the host's claim)
+  if (resolved.runtime === 'inline') return typed(new InlineRunner(options.handler as Handler, resolved));
   const openPool = async (content: string): Promise<Pool> => {
     const factory =
       resolved.runtime === 'thread'
@@ -29,5 +32,7 @@ export async function openRunner(options: RunnerOptions): Promise<Runner> {
     return pool;
   };
   const first = await openPool(options.content as string);
-  return new PooledRunner(resolved.runtime, openPool, first, resolved.timeoutMs);
+  return typed(new PooledRunner(resolved.runtime, openPool, first, resolved.timeoutMs));
 }
+
+const typed = <A, R>(runner: Runner): Runner<A, R> => runner as unknown as Runner<A, R>;

@@ -12,13 +12,15 @@ export interface HandlerContext {
   signal: AbortSignal;
 }
 
-export type Handler = (args: unknown, ctx: HandlerContext) => unknown;
+/** A host function run as the script: `args` as the caller passed them, its return value the result. */
+export type Handler<A = unknown, R = unknown> = (args: A, ctx: HandlerContext) => R | Promise<R>;
 
-export interface RunnerOptions {
+/** `A`/`R`: the args and result types of `run` (inferred from `handler`; for `content`, the host's claim). */
+export interface RunnerOptions<A = unknown, R = unknown> {
   /** Script source: an ES module exporting main(args) (or a Python file defining main). */
   content?: string;
   /** A host function to run inline instead of a script. */
-  handler?: Handler;
+  handler?: Handler<A, R>;
   runtime?: RuntimeKind;
   language?: ScriptLanguage;
   /** Threads or processes (default 1). Inline: calls at once, the rest wait their turn (default no limit). */

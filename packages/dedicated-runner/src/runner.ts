@@ -10,12 +10,17 @@ export interface CloseOptions {
   force?: boolean;
 }
 
-export interface Runner {
+/**
+ * `A`/`R` are the args and result types: checked by the compiler for an inline handler, the host's
+ * claim for a script (`content`), whose result is whatever JSON it returns. `run<T>` is an
+ * assertion too: nothing checks the result against `T` at run time.
+ */
+export interface Runner<A = unknown, R = unknown> {
   readonly runtime: RuntimeKind;
   /** Runs main(args) and resolves with its JSON result; rejects a RunnerError subclass. */
-  run<T = unknown>(args: unknown, options?: RunOptions): Promise<T>;
+  run<T = R>(args: A, options?: RunOptions): Promise<T>;
   /** Loads the new version, sends new calls to it, and resolves once the old version has drained and closed. */
-  swap(next: string | Handler): Promise<void>;
+  swap(next: string | Handler<A, R>): Promise<void>;
   close(options?: CloseOptions): Promise<void>;
 }
 

@@ -6,10 +6,13 @@ export class JobNotFoundError extends MillraceError {
   }
 }
 
-/** Args that are not a JSON object, or that do not survive a JSON round trip. */
+/**
+ * Args that are not a JSON object, that JSON would change (a Date, NaN, a function, a Map…: the
+ * message names the path of the value), or that a job definition's `parseArgs` refused (`cause`).
+ */
 export class InvalidArgsError extends MillraceError {
-  constructor(message: string) {
-    super('invalid_args', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_args', message, options);
   }
 }
 

@@ -8,17 +8,22 @@ export {
   WaitTimeoutError,
 } from './errors';
 export { History, type HistoryOptions, type MaintenanceReport } from './history';
+export { type DefineJobOptions, defineJob, type JobDefinition, type JobId } from './job-definition';
 export { Queue, type QueueOptions } from './queue';
 export type { TimelineJob } from './sql/timeline';
 export { queueStatements } from './statements';
 export type {
+  CanceledJob,
   ClaimedJob,
   CompleteReport,
   Completion,
   CompletionCounter,
   CounterHistogram,
+  FailedJob,
+  FinishedJob,
   HeartbeatReport,
   Job,
+  JobArgs,
   JobAttempt,
   JobError,
   JobStatus,
@@ -27,6 +32,9 @@ export type {
   PushOptions,
   PushRequest,
   QueueCounts,
+  QueuedJob,
+  RunningJob,
+  SucceededJob,
   TagHistograms,
   WorkerInfo,
   WorkerRegistration,

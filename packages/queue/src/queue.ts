@@ -3,6 +3,7 @@ import { Settings } from '@millrace/settings';
 import { completionColumns } from './completion-columns';
 import { JobNotFoundError, WaitTimeoutError } from './errors';
 import { History, isMissingRange } from './history';
+import { type JobDefinition, type JobId, pushTarget, typedRequests } from './job-definition';
 import { JobWaiters } from './job-waiters';
 import { toClaimedJob, toJob, toWorkerInfo } from './rows';
 import { CANCEL_JOB } from './sql/cancel-job';
@@ -30,8 +31,10 @@ import {
   type Completion,
   type CompletionCounter,
   FINISHED,
+  type FinishedJob,
   type HeartbeatReport,
   type Job,
+  type JobArgs,
   type JobAttempt,
   type JobStatus,
   type ListFilter,
@@ -68,6 +71,10 @@ export interface QueueOptions {
 
 const MAX_LIST_LIMIT = 1000;
 
+function isFinished<A, R>(job: Job<A, R>): job is FinishedJob<A, R> {
+  return FINISHED.has(job.status);
+}
+
 /** The job lifecycle over one database: the producer side, the worker side and the read side. */
 export class Queue {
   readonly settings: Settings;
@@ -100,14 +107,29 @@ export class Queue {
 
   // ── producer side ──────────────────────────────────────────────────────────
 
-  /** Pushes one job against the script's latest version; returns its id. */
-  async push(path: string, args: Record<string, unknown> = {}, options: PushOptions = {}): Promise<string> {
-    const [id] = await this.pushMany([{ ...options, path, args }]);
+  /**
+   * Pushes one job against the script's latest version; returns its id. Given a job definition
+   * (`defineJob`), the args are typed (and checked by its `parseArgs`) and the id remembers the
+   * result type for `wait` and `get`.
+   */
+  push<A extends object, R>(job: JobDefinition<A, R>, args: A, options?: PushOptions): Promise<JobId<A, R>>;
+  push(path: string, args?: JobArgs, options?: PushOptions): Promise<string>;
+  async push(target: string | JobDefinition<object>, args?: unknown, options: PushOptions = {}) {
+    const [id] = await this.pushMany([{ ...options, ...pushTarget(target, args ?? {}) }]);
     return id;
   }
 
   /** Pushes many jobs in one statement, all or none; ids in input order. */
-  async pushMany(requests: PushRequest[]): Promise<string[]> {
+  pushMany<A extends object, R>(
+    job: JobDefinition<A, R>,
+    requests: (PushOptions & { args: A })[],
+  ): Promise<JobId<A, R>[]>;
+  pushMany(requests: PushRequest[]): Promise<string[]>;
+  async pushMany(
+    first: PushRequest[] | JobDefinition<object>,
+    typed?: (PushOptions & { args: object })[],
+  ): Promise<string[]> {
+    const requests = Array.isArray(first) ? first : typedRequests(first, typed);
     if (!Array.isArray(requests))
       throw new TypeError('pushMany takes an array of { path, args, ...options }');
     if (requests.length === 0) return [];
@@ -325,6 +347,10 @@ export class Queue {
 
   // ── read side ──────────────────────────────────────────────────────────────
 
+  /** The job in its current state; a typed id (from pushing a `defineJob`) types its args and result. */
+  // (The untyped overload comes last so that `ReturnType<typeof queue.get>` is the untyped one.)
+  get<A extends object = JobArgs, R = unknown>(id: JobId<A, R>): Promise<Job<A, R>>;
+  get(id: string): Promise<Job>;
   async get(id: string): Promise<Job> {
     this.assertJobId(id);
     const { rows } = await this.db.query(GET_JOB, [id]);
@@ -333,13 +359,18 @@ export class Queue {
   }
 
   /** Waits for the job to finish (woken by NOTIFY); throws WaitTimeoutError after `timeoutMs`. */
-  async wait(id: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<Job> {
+  wait<A extends object = JobArgs, R = unknown>(
+    id: JobId<A, R>,
+    options?: { timeoutMs?: number },
+  ): Promise<FinishedJob<A, R>>;
+  wait(id: string, options?: { timeoutMs?: number }): Promise<FinishedJob>;
+  async wait(id: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<FinishedJob> {
     await this.get(id);
     const job = await this.waiters.until(
       id,
       async () => {
         const j = await this.get(id);
-        return FINISHED.has(j.status) ? j : null;
+        return isFinished(j) ? j : null;
       },
       timeoutMs,
     );

@@ -10,6 +10,7 @@ const num = (v: unknown): number | null => (v == null ? null : Number(v));
 // Written out in full, not built from a shared part with `...spread`: spreading one object into
 // another made claiming 1000 jobs 2.5-3 ms slower (the claim's hot path), a fifth of its time.
 
+/** The row's columns agree with its status (GET_JOB's joins): that is what the `Job` union states. */
 export function toJob(r: Row): Job {
   return {
     id: r.id as string,
@@ -32,7 +33,7 @@ export function toJob(r: Row): Job {
     startedAt: date(r.started_at),
     completedAt: date(r.completed_at),
     durationMs: num(r.duration_ms),
-  };
+  } as Job;
 }
 
 export function toClaimedJob(r: Row): ClaimedJob {

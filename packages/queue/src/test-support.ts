@@ -25,6 +25,11 @@ export async function openQueueFixture(
   return { ...t, settings, queue };
 }
 
+/** Jobs ever pushed (every state): a refused push must leave it unchanged. */
+export async function countJobs(db: QueueFixture['db']): Promise<number> {
+  return Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM millrace.jobs')).rows[0].n);
+}
+
 /** Claims and completes everything claimable for `tags`, returning the ids in claim order. */
 export async function drain(queue: Queue, tags: string[], worker = 'w1'): Promise<string[]> {
   const ids: string[] = [];

@@ -8,16 +8,16 @@ export interface JobError {
   reason?: string;
 }
 
-export interface Job {
+/** What a job's args are when nothing more is known: a JSON object. */
+export type JobArgs = Record<string, unknown>;
+
+/** The fields every job has, whatever its status. */
+interface JobFields<A> {
   id: string;
   path: string;
   hash: string;
   tag: string;
-  status: JobStatus;
-  args: Record<string, unknown>;
-  result: unknown;
-  error: JobError | null;
-  worker: string | null;
+  args: A;
   attempt: number;
   maxAttempts: number;
   priority: number;
@@ -25,11 +25,74 @@ export interface Job {
   rerunOf: string | null;
   cancelRequested: boolean;
   createdAt: Date;
+  /** when a queued or running job becomes (or became) claimable; null once the job has ended */
   scheduledFor: Date | null;
+}
+
+/** Waiting for a worker (a retried or released job too: its earlier attempts are in `queue.attempts`). */
+export interface QueuedJob<A = JobArgs> extends JobFields<A> {
+  status: 'queued';
+  result: null;
+  error: null;
+  worker: null;
+  startedAt: null;
+  completedAt: null;
+  durationMs: null;
+}
+
+export interface RunningJob<A = JobArgs> extends JobFields<A> {
+  status: 'running';
+  result: null;
+  error: null;
+  worker: string;
+  startedAt: Date;
+  completedAt: null;
+  durationMs: null;
+}
+
+/** `result` is what the script returned (`undefined` is stored as null). */
+export interface SucceededJob<A = JobArgs, R = unknown> extends JobFields<A> {
+  status: 'success';
+  result: R;
+  error: null;
+  worker: string;
+  startedAt: Date;
+  completedAt: Date;
+  durationMs: number;
+}
+
+/** `worker`, `startedAt` and `durationMs` are null for a job that failed without running (e.g. out of lost attempts before a start). */
+export interface FailedJob<A = JobArgs> extends JobFields<A> {
+  status: 'failure';
+  result: null;
+  error: JobError;
+  worker: string | null;
   startedAt: Date | null;
-  completedAt: Date | null;
+  completedAt: Date;
   durationMs: number | null;
 }
+
+/** A job canceled before it started has no worker or start; `error` says who canceled it, when known. */
+export interface CanceledJob<A = JobArgs> extends JobFields<A> {
+  status: 'canceled';
+  result: null;
+  error: JobError | null;
+  worker: string | null;
+  startedAt: Date | null;
+  completedAt: Date;
+  durationMs: number | null;
+}
+
+/** A job in one of its states: check `status` to reach `result` (success) or `error` (failure). */
+export type Job<A = JobArgs, R = unknown> =
+  | QueuedJob<A>
+  | RunningJob<A>
+  | SucceededJob<A, R>
+  | FailedJob<A>
+  | CanceledJob<A>;
+
+/** A job that has ended: what `queue.wait` resolves to. */
+export type FinishedJob<A = JobArgs, R = unknown> = SucceededJob<A, R> | FailedJob<A> | CanceledJob<A>;
 
 export interface PushOptions {
   /** routing label; default: the script's resolved tag (`settings.tagFor`) */

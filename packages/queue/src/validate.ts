@@ -1,6 +1,7 @@
 import { validateScriptPath } from '@millrace/settings';
 import { z } from 'zod';
 import { ArgsTooLargeError, InvalidArgsError, InvalidJobOptionsError } from './errors';
+import { findNotJson } from './json-args';
 import type { PushOptions } from './types';
 
 // Every public queue call checks its input here, before any SQL runs: bad input writes nothing.
@@ -51,16 +52,18 @@ export function validatePush(
   return { path: path as string, argsJson, options: parsed.data };
 }
 
-/** Args must be a plain JSON object that survives serialisation, within the size limit. */
+/** Args must be a plain JSON object that survives serialisation unchanged, within the size limit. */
 export function validateArgs(args: unknown, maxArgsBytes: number): string {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     throw new InvalidArgsError(
       `args must be a JSON object, got ${args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args}`,
     );
   }
+  const notJson = findNotJson(args);
+  if (notJson) throw new InvalidArgsError(`${notJson.path}: ${notJson.problem}`);
   let json: string;
   try {
-    json = JSON.stringify(args);
+    json = JSON.stringify(args); // the walk refused what it throws on (BigInt, cycles); a getter still may
   } catch (err) {
     throw new InvalidArgsError(`args are not serialisable as JSON: ${(err as Error).message}`);
   }

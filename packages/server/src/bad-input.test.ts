@@ -22,6 +22,15 @@ it.each([
   ['/api/jobs', { path: 'f/app/echo', priority: 'high' }, 400, 'VALIDATION'],
   ['/api/jobs', { path: 'f/app/echo', priority: 5000 }, 400, 'VALIDATION'],
   ['/api/jobs', { path: 'f/app/echo', args: 'x' }, 400, 'INVALID_ARGS'],
+  // JSON.parse reads 1e999 as Infinity, which would be stored as null: refused like NaN from a library caller
+  ['/api/jobs', '{"path":"f/app/echo","args":{"n":1e999}}', 400, 'INVALID_ARGS'],
+  [
+    '/api/jobs',
+    '{"jobs":[{"path":"f/app/echo"},{"path":"f/app/echo","args":{"n":[-1e999]}}]}',
+    400,
+    'INVALID_ARGS',
+  ],
+  ['/api/run/f/app/echo', '{"n":1e999}', 400, 'INVALID_ARGS'],
   ['/api/jobs', { path: 'F/Bad' }, 400, 'INVALID_PATH'],
   ['/api/jobs', { path: 'f/app/nope' }, 404, 'SCRIPT_NOT_FOUND'],
   ['/api/jobs', { jobs: [] }, 400, 'VALIDATION'],

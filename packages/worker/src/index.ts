@@ -11,6 +11,7 @@ export { DedicatedExecutor, type DedicatedExecutorOptions, HandlerExecutor } fro
 export { RowRefusedError, WorkerConfigError, WriteFailingError } from './errors';
 export type { Capacity, ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
 export { GenericExecutor, type GenericExecutorOptions } from './generic-executor';
+export { handlerFor } from './handler-for';
 export {
   type RunningWorker,
   type StartWorkerOptions,

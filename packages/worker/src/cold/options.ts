@@ -8,7 +8,8 @@ export interface ColdExecutorOptions {
   concurrency: number;
   /**
    * processes kept started and waiting for a job, to hide node's start-up time (each is still used
-   * once). Default: one per slot, which hides it for jobs longer than a start-up (see README).
+   * once). Default: one per slot plus one, so that back-to-back short jobs find a booted process
+   * while the next one boots (bench/results/cold-start.md).
    */
   spares?: number;
   /** false: start each job's process only when the job arrives (no spares); for comparison */
@@ -54,7 +55,7 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
   const concurrency = count('concurrency', options.concurrency, 1);
   return {
     concurrency,
-    spares: options.prestart === false ? 0 : count('spares', options.spares ?? concurrency, 0),
+    spares: options.prestart === false ? 0 : count('spares', options.spares ?? concurrency + 1, 0),
     env: { ...(options.env ?? {}) },
     cacheDir: options.cacheDir ?? join(tmpdir(), 'millrace-scripts'),
     maxResultBytes: count('maxResultBytes', options.maxResultBytes ?? 10 * 1024 * 1024, 1),

@@ -26,9 +26,9 @@ describe('pre-started processes', () => {
     expect(wrapperPids().map(jobIdOf)).not.toContain(id);
   });
 
-  it('defaults to one spare per slot', async () => {
+  it('defaults to one spare per slot plus one', async () => {
     executor = createColdExecutor({ concurrency: 3 });
-    await waitFor(() => wrapperPids().length === 3);
+    await waitFor(() => wrapperPids().length === 4);
   });
 
   it('starts nothing ahead of time with prestart: false', async () => {

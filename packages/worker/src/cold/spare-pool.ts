@@ -32,10 +32,11 @@ export class SparePool {
       this.#discard(this.#spares.splice(0));
     }
     const proc = this.#spares.shift() ?? this.#start(env);
-    // Start the replacement once this job's script is loaded (or its process is gone): a node
-    // booting next to the import made it ~2 ms slower (bench/cold-start.mjs), and spawn() itself
-    // blocks the host for 1-5 ms.
-    proc.started.then(() => this.#fill());
+    // Start the replacement as soon as the job is on its way (or its process is gone), not before:
+    // spawn() blocks the host's event loop (it forks the host: 2-70 ms, growing with the host's
+    // memory), which must not delay the hand-off. Earlier than "the script is loaded", as it was,
+    // because a short job's next job then finds its process booted sooner (bench/results/cold-start.md).
+    proc.handedOver.then(() => this.#fill());
     return proc;
   }
 

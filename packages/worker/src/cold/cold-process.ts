@@ -53,6 +53,7 @@ export class ColdProcess {
   /** the process exited, its output is drained and its temp dir removed */
   readonly ended: Promise<ProcessEnd>;
   #hasEnded = false;
+  #isReady = false;
   #reply: WrapperReply | undefined;
   #output: ((chunk: Buffer) => void) | undefined;
   readonly #early: Buffer[] = [];
@@ -95,8 +96,10 @@ export class ColdProcess {
       stream?.once('end', () => reader.end());
     }
     child.on('message', (message: { type?: string }) => {
-      if (message?.type === 'ready') ready.resolve(true);
-      else if (message?.type === 'started') started.resolve(true);
+      if (message?.type === 'ready') {
+        this.#isReady = true;
+        ready.resolve(true);
+      } else if (message?.type === 'started') started.resolve(true);
       else if (!this.#reply) {
         this.#reply = message as WrapperReply;
         step();
@@ -131,6 +134,11 @@ export class ColdProcess {
 
   get hasEnded(): boolean {
     return this.#hasEnded;
+  }
+
+  /** the wrapper is loaded and waiting for its job (and has not ended) */
+  get isReady(): boolean {
+    return this.#isReady && !this.#hasEnded;
   }
 
   /** the first message after 'ready': the job's result or error */

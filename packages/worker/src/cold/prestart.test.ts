@@ -13,7 +13,8 @@ const reportPid = `export function main() { return ${JOB_ID}; }`;
 
 describe('pre-started processes', () => {
   it('serves a job with a process started before the job arrived, and replaces it', async () => {
-    executor = createColdExecutor({ concurrency: 1, spares: 2 });
+    // maxSpares: a job that finds both spares still booting must not make the pool keep a third
+    executor = createColdExecutor({ concurrency: 1, spares: 2, maxSpares: 2 });
     await waitFor(() => wrapperPids().length === 2);
     const before = wrapperPids();
     const spareIds = before.map(jobIdOf);

@@ -1,23 +1,13 @@
 // Keeps a few cold processes started before their jobs exist, to hide node's start-up time.
 // Each spare is still used for exactly one job. A spare is started with the env known so far (the
 // group env); a job whose env differs gets a fresh process instead, and later spares use its env.
-//
-// How many: at least `min`. A job that finds spares still booting and none booted means start-ups
-// take longer than the gap between jobs (short jobs, a busy machine), so one more is kept, up to
-// `max`; a job that leaves two or more booted spares behind lets the count drop by one again.
+// How many: see spare-target.ts.
 import type { ColdProcess } from './cold-process';
-
-export interface SpareCounts {
-  /** spares kept at all times */
-  min: number;
-  /** spares kept while jobs keep arriving faster than a process boots */
-  max: number;
-}
+import { type SpareCounts, SpareTarget } from './spare-target';
 
 export class SparePool {
   readonly #start: (env: Record<string, string>) => ColdProcess;
-  readonly #counts: SpareCounts;
-  #target: number;
+  readonly #target: SpareTarget;
   #spares: ColdProcess[] = [];
   #env: Record<string, string>;
   #envKey: string;
@@ -29,16 +19,10 @@ export class SparePool {
     env: Record<string, string>,
   ) {
     this.#start = start;
-    this.#counts = counts;
-    this.#target = counts.min;
+    this.#target = new SpareTarget(counts);
     this.#env = env;
     this.#envKey = envKey(env);
     this.#fill();
-  }
-
-  /** spares wanted right now, between `min` and `max` */
-  get target(): number {
-    return this.#target;
   }
 
   /** A process for a job with this env: a booted spare if there is one, else the oldest, else a fresh one. */
@@ -50,11 +34,14 @@ export class SparePool {
       this.#discard(this.#spares.splice(0));
     }
     const booted = this.#spares.findIndex((spare) => spare.isReady);
-    const starting = this.#spares.length > 0;
+    const foundBooting = booted === -1 && this.#spares.length > 0;
     const proc =
       (booted === -1 ? this.#spares.shift() : this.#spares.splice(booted, 1)[0]) ?? this.#start(env);
-    if (booted !== -1) this.#maybeShrink();
-    else if (starting) this.#target = Math.min(this.#counts.max, this.#target + 1);
+    this.#target.taken({
+      gotBooted: booted !== -1,
+      foundBooting,
+      bootedLeft: this.#spares.filter((spare) => spare.isReady).length,
+    });
     // Start the replacement as soon as the job is on its way (or its process is gone), not before:
     // spawn() blocks the host's event loop (it forks the host: 2-70 ms, growing with the host's
     // memory), which must not delay the hand-off.
@@ -68,15 +55,9 @@ export class SparePool {
     this.#discard(this.#spares.splice(0));
   }
 
-  #maybeShrink(): void {
-    if (this.#spares.filter((spare) => spare.isReady).length >= 2) {
-      this.#target = Math.max(this.#counts.min, this.#target - 1);
-    }
-  }
-
   #fill(): void {
     if (this.#closed) return;
-    while (this.#spares.length < this.#target) {
+    while (this.#spares.length < this.#target.value) {
       let spare: ColdProcess;
       try {
         spare = this.#start(this.#env);

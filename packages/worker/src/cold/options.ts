@@ -14,7 +14,7 @@ export interface ColdExecutorOptions {
   spares?: number;
   /**
    * more spares kept, up to this many, while jobs keep finding none booted (short jobs back to
-   * back, a busy machine). Default: twice `spares`
+   * back, a busy machine). Default: `spares` + 2 (each idle spare is a node process, ~40 MB)
    */
   maxSpares?: number;
   /** false: start each job's process only when the job arrives (no spares); for comparison */
@@ -76,7 +76,7 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
 function spareCounts(options: ColdExecutorOptions, concurrency: number): { min: number; max: number } {
   if (options.prestart === false) return { min: 0, max: 0 };
   const min = count('spares', options.spares ?? concurrency + 1, 0);
-  const max = count('maxSpares', options.maxSpares ?? 2 * min, 0);
+  const max = count('maxSpares', options.maxSpares ?? min + 2, 0);
   if (max < min) throw new InvalidColdExecutorOptionsError(`maxSpares (${max}) must be >= spares (${min})`);
   return { min, max };
 }

@@ -44,6 +44,8 @@ export class ColdProcess {
   readonly endMark = `\0millrace-end-${randomBytes(12).toString('hex')}\0`;
   /** true once the wrapper is loaded and waiting; false if the process ended first */
   readonly ready: Promise<boolean>;
+  /** true once the job's script is loaded; false if the process ended first */
+  readonly started: Promise<boolean>;
   /** true once a job was handed to it (`send`); false if the process ended first */
   readonly handedOver: Promise<boolean>;
   /** the wrapper answered and closed its output: the job is over, though node may still be exiting */
@@ -74,10 +76,15 @@ export class ColdProcess {
     });
     const child = this.#child;
     const ready = deferred<boolean>();
+    const started = deferred<boolean>();
     const answered = deferred<void>();
     this.#handedOver = deferred<boolean>();
     this.ready = ready.promise;
+    this.started = started.promise;
     this.handedOver = this.#handedOver.promise;
+    ready.promise.then((isReady) => {
+      this.#isReady = isReady;
+    });
     this.answered = answered.promise;
     // Waiting for the wrapper's answer and for end-of-output on both streams saves node's exit time
     // (~5 ms a job) while every log line still arrives before the outcome.
@@ -92,12 +99,9 @@ export class ColdProcess {
       stream?.once('end', () => reader.end());
     }
     child.on('message', (message: { type?: string }) => {
-      if (message?.type === 'ready') {
-        this.#isReady = true;
-        ready.resolve(true);
-      } else if (message?.type === 'started') {
-        // the script is loaded: nothing waits on it any more (spares are replaced on hand-over)
-      } else if (!this.#reply) {
+      if (message?.type === 'ready') ready.resolve(true);
+      else if (message?.type === 'started') started.resolve(true);
+      else if (!this.#reply) {
         this.#reply = message as WrapperReply;
         step();
       }
@@ -110,6 +114,7 @@ export class ColdProcess {
         this.#hasEnded = true;
         clearTimeout(this.#killTimer);
         ready.resolve(false);
+        started.resolve(false);
         this.#handedOver.resolve(false);
         rm(dir, { recursive: true, force: true, maxRetries: 3 }).then(
           () => resolve(end),

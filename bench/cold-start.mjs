@@ -1,6 +1,7 @@
 // Cold-start executor benchmark: one slot, jobs back to back, a fresh `node` process per job.
 // Compares spawning each job's process when the job arrives (naive) with keeping 1 or 2 processes
-// pre-started, on 100 ms jobs and on no-op jobs.
+// pre-started, and the executor's default (which adds spares while jobs find none booted), on
+// 100 ms jobs and on no-op jobs. BENCH_MODES=default,naive picks modes by name prefix.
 //
 //   npm run build -w @millrace/worker && node bench/cold-start.mjs
 //   MILLRACE_COLD_EXECUTOR=/path/to/built/index.js node bench/cold-start.mjs   (another build)
@@ -23,6 +24,7 @@ const scripts = {
   noop: 'export function main() { return 1; }',
 };
 const modes = [
+  { name: 'default', options: {} },
   { name: 'naive spawn', options: { prestart: false } },
   { name: 'pre-started, 1 spare', options: { spares: 1 } },
   { name: 'pre-started, 2 spares', options: { spares: 2 } },
@@ -71,8 +73,9 @@ async function measure(options, code) {
   }
 }
 
+const picked = process.env.BENCH_MODES?.split(',');
 const rows = [];
-for (const mode of modes) {
+for (const mode of modes.filter((m) => !picked || picked.some((p) => m.name.startsWith(p)))) {
   const slow = await measure(mode.options, scripts['100ms']);
   const noop = await measure(mode.options, scripts.noop);
   const perMonth = slow.jobsPerSec * SECONDS_PER_MONTH;

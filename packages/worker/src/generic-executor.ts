@@ -6,7 +6,7 @@ import { runOnRunner } from './runner-outcome';
 export interface GenericExecutorOptions {
   concurrency: number;
   env: Record<string, string>;
-  /** pre-started processes per slot (see cold/README.md); 0 = spawn per job */
+  /** pre-started processes in all (default: concurrency + 1); 0 = spawn per job */
   spares?: number;
   /** RLIMIT_DATA of each job process, MiB (default 1024) */
   memoryLimitMb?: number;

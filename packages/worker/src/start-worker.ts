@@ -26,7 +26,7 @@ export interface StartWorkerOptions {
   handlers?: Record<string, Handler>;
   /** dedicated groups: 'thread' (default) or 'process' runtime for JS/TS scripts */
   runtime?: 'thread' | 'process';
-  /** generic groups: pre-started processes per slot (0 = spawn per job) */
+  /** generic groups: pre-started processes in all (default: concurrency + 1; 0 = spawn per job) */
   spares?: number;
   /**
    * The worker owns the process (for CLIs; off by default): SIGTERM/SIGINT stop it, a second signal

@@ -47,15 +47,19 @@ export class ColdProcess {
   readonly ready: Promise<boolean>;
   /** true once the job's script is loaded; false if the process ended first */
   readonly started: Promise<boolean>;
+  /** true once a job was handed to it (`send`); false if the process ended first */
+  readonly handedOver: Promise<boolean>;
   /** the wrapper answered and closed its output: the job is over, though node may still be exiting */
   readonly answered: Promise<void>;
   /** the process exited, its output is drained and its temp dir removed */
   readonly ended: Promise<ProcessEnd>;
   #hasEnded = false;
+  #isReady = false;
   #reply: WrapperReply | undefined;
   #output: ((chunk: Buffer) => void) | undefined;
   readonly #early: Buffer[] = [];
   readonly #child: ChildProcess;
+  readonly #handedOver: { promise: Promise<boolean>; resolve: (value: boolean) => void };
   #killTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ColdProcessOptions) {
@@ -75,8 +79,13 @@ export class ColdProcess {
     const ready = deferred<boolean>();
     const started = deferred<boolean>();
     const answered = deferred<void>();
+    this.#handedOver = deferred<boolean>();
     this.ready = ready.promise;
     this.started = started.promise;
+    this.handedOver = this.#handedOver.promise;
+    ready.promise.then((isReady) => {
+      this.#isReady = isReady;
+    });
     this.answered = answered.promise;
     // Waiting for the wrapper's answer and for end-of-output on both streams saves node's exit time
     // (~5 ms a job) while every log line still arrives before the outcome.
@@ -107,6 +116,7 @@ export class ColdProcess {
         clearTimeout(this.#killTimer);
         ready.resolve(false);
         started.resolve(false);
+        this.#handedOver.resolve(false);
         rm(dir, { recursive: true, force: true, maxRetries: 3 }).then(
           () => resolve(end),
           () => resolve(end),
@@ -128,6 +138,11 @@ export class ColdProcess {
     return this.#hasEnded;
   }
 
+  /** the wrapper is loaded and waiting for its job (and has not ended) */
+  get isReady(): boolean {
+    return this.#isReady && !this.#hasEnded;
+  }
+
   /** the first message after 'ready': the job's result or error */
   get reply(): WrapperReply | undefined {
     return this.#reply;
@@ -143,6 +158,7 @@ export class ColdProcess {
   send(message: object): Error | undefined {
     try {
       this.#child.send(message);
+      this.#handedOver.resolve(true);
       return undefined;
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));

@@ -8,9 +8,15 @@ export interface ColdExecutorOptions {
   concurrency: number;
   /**
    * processes kept started and waiting for a job, to hide node's start-up time (each is still used
-   * once). Default: one per slot, which hides it for jobs longer than a start-up (see README).
+   * once). Default: one per slot plus one, so that back-to-back short jobs find a booted process
+   * while the next one boots (bench/results/cold-start.md).
    */
   spares?: number;
+  /**
+   * more spares kept, up to this many, while jobs keep finding none booted (short jobs back to
+   * back, a busy machine). Default: `spares` + 2 (each idle spare is a node process, ~40 MB)
+   */
+  maxSpares?: number;
   /** false: start each job's process only when the job arrives (no spares); for comparison */
   prestart?: boolean;
   /** the env spares are started with: the worker group's env. Jobs with another env get a fresh process. */
@@ -38,7 +44,7 @@ export interface ColdExecutorOptions {
 
 export interface ResolvedColdOptions {
   concurrency: number;
-  spares: number;
+  spares: { min: number; max: number };
   env: Record<string, string>;
   cacheDir: string;
   maxResultBytes: number;
@@ -54,7 +60,7 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
   const concurrency = count('concurrency', options.concurrency, 1);
   return {
     concurrency,
-    spares: options.prestart === false ? 0 : count('spares', options.spares ?? concurrency, 0),
+    spares: spareCounts(options, concurrency),
     env: { ...(options.env ?? {}) },
     cacheDir: options.cacheDir ?? join(tmpdir(), 'millrace-scripts'),
     maxResultBytes: count('maxResultBytes', options.maxResultBytes ?? 10 * 1024 * 1024, 1),
@@ -65,6 +71,14 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
     defaultTimeoutMs: count('defaultTimeoutMs', options.defaultTimeoutMs ?? 900_000, 1),
     runAs: checkRunAs(options.runAs),
   };
+}
+
+function spareCounts(options: ColdExecutorOptions, concurrency: number): { min: number; max: number } {
+  if (options.prestart === false) return { min: 0, max: 0 };
+  const min = count('spares', options.spares ?? concurrency + 1, 0);
+  const max = count('maxSpares', options.maxSpares ?? min + 2, 0);
+  if (max < min) throw new InvalidColdExecutorOptionsError(`maxSpares (${max}) must be >= spares (${min})`);
+  return { min, max };
 }
 
 function count(name: string, value: number, min: number): number {

@@ -13,7 +13,8 @@ const reportPid = `export function main() { return ${JOB_ID}; }`;
 
 describe('pre-started processes', () => {
   it('serves a job with a process started before the job arrived, and replaces it', async () => {
-    executor = createColdExecutor({ concurrency: 1, spares: 2 });
+    // maxSpares: a job that finds both spares still booting must not make the pool keep a third
+    executor = createColdExecutor({ concurrency: 1, spares: 2, maxSpares: 2 });
     await waitFor(() => wrapperPids().length === 2);
     const before = wrapperPids();
     const spareIds = before.map(jobIdOf);
@@ -26,9 +27,9 @@ describe('pre-started processes', () => {
     expect(wrapperPids().map(jobIdOf)).not.toContain(id);
   });
 
-  it('defaults to one spare per slot', async () => {
+  it('defaults to one spare per slot plus one', async () => {
     executor = createColdExecutor({ concurrency: 3 });
-    await waitFor(() => wrapperPids().length === 3);
+    await waitFor(() => wrapperPids().length === 4);
   });
 
   it('starts nothing ahead of time with prestart: false', async () => {

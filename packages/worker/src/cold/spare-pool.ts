@@ -1,11 +1,13 @@
 // Keeps a few cold processes started before their jobs exist, to hide node's start-up time.
 // Each spare is still used for exactly one job. A spare is started with the env known so far (the
 // group env); a job whose env differs gets a fresh process instead, and later spares use its env.
+// How many: see spare-target.ts.
 import type { ColdProcess } from './cold-process';
+import { type SpareCounts, SpareTarget } from './spare-target';
 
 export class SparePool {
   readonly #start: (env: Record<string, string>) => ColdProcess;
-  readonly #size: number;
+  readonly #target: SpareTarget;
   #spares: ColdProcess[] = [];
   #env: Record<string, string>;
   #envKey: string;
@@ -13,17 +15,17 @@ export class SparePool {
 
   constructor(
     start: (env: Record<string, string>) => ColdProcess,
-    size: number,
+    counts: SpareCounts,
     env: Record<string, string>,
   ) {
     this.#start = start;
-    this.#size = size;
+    this.#target = new SpareTarget(counts);
     this.#env = env;
     this.#envKey = envKey(env);
     this.#fill();
   }
 
-  /** A process for a job with this env: a matching spare if there is one, else a fresh one. */
+  /** A process for a job with this env: a booted spare if there is one, else the oldest, else a fresh one. */
   take(env: Record<string, string>): ColdProcess {
     const key = envKey(env);
     if (key !== this.#envKey) {
@@ -31,11 +33,19 @@ export class SparePool {
       this.#envKey = key;
       this.#discard(this.#spares.splice(0));
     }
-    const proc = this.#spares.shift() ?? this.#start(env);
-    // Start the replacement once this job's script is loaded (or its process is gone): a node
-    // booting next to the import made it ~2 ms slower (bench/cold-start.mjs), and spawn() itself
-    // blocks the host for 1-5 ms.
-    proc.started.then(() => this.#fill());
+    const booted = this.#spares.findIndex((spare) => spare.isReady);
+    const foundBooting = booted === -1 && this.#spares.length > 0;
+    const proc =
+      (booted === -1 ? this.#spares.shift() : this.#spares.splice(booted, 1)[0]) ?? this.#start(env);
+    this.#target.taken({
+      gotBooted: booted !== -1,
+      foundBooting,
+      bootedLeft: this.#spares.filter((spare) => spare.isReady).length,
+    });
+    // Start the replacement as soon as the job is on its way (or its process is gone), not before:
+    // spawn() blocks the host's event loop (it forks the host: 2-70 ms, growing with the host's
+    // memory), which must not delay the hand-off.
+    proc.handedOver.then(() => this.#fill());
     return proc;
   }
 
@@ -47,7 +57,7 @@ export class SparePool {
 
   #fill(): void {
     if (this.#closed) return;
-    while (this.#spares.length < this.#size) {
+    while (this.#spares.length < this.#target.value) {
       let spare: ColdProcess;
       try {
         spare = this.#start(this.#env);

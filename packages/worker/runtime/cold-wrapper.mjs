@@ -5,7 +5,6 @@
 // Protocol (IPC, JSON serialisation):
 //   child  -> host  { type: 'ready' }
 //   host   -> child { type: 'run', scriptPath, args, maxResultBytes, endMark }
-//   child  -> host  { type: 'started' }   (the script is loaded; main is about to run)
 //   child  -> host  { type: 'result', json } | { type: 'error', error } | { type: 'uncaught', error }
 //   (just before that last message, endMark is written to stdout and stderr and both are closed:
 //   the host cannot rely on end-of-file, which a PID namespace's `unshare` delays until exit)
@@ -56,8 +55,6 @@ async function run({ scriptPath, args, maxResultBytes }) {
   } catch (failure) {
     main = failure;
   }
-  // The host starts the next spare on this: spawning it during the import above would slow the import.
-  process.send({ type: 'started' });
   if (typeof main !== 'function') {
     // a script that cannot load (or has no main) will not load on a retry either
     return { type: 'error', error: { ...main.loadError, reason: 'thrown' }, retryable: false };

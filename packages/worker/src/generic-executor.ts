@@ -8,6 +8,8 @@ export interface GenericExecutorOptions {
   env: Record<string, string>;
   /** pre-started processes in all (default: concurrency + 1); 0 = spawn per job */
   spares?: number;
+  /** at most this many while start-ups cannot keep up (default: spares + 2) */
+  maxSpares?: number;
   /** RLIMIT_DATA of each job process, MiB (default 1024) */
   memoryLimitMb?: number;
   /** timeout of a job that sets none (default 15 min) */
@@ -39,6 +41,7 @@ export class GenericExecutor implements Executor {
       env: options.env,
       ...this.limits,
       ...(options.spares === 0 ? { prestart: false } : options.spares ? { spares: options.spares } : {}),
+      ...(options.spares !== 0 && options.maxSpares !== undefined ? { maxSpares: options.maxSpares } : {}),
     });
   }
 

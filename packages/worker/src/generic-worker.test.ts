@@ -25,6 +25,12 @@ describe.each(testDrivers())('generic worker on %s', (driver) => {
   });
   afterAll(() => f.drop());
 
+  it('passes its spare counts to the cold executor (maxSpares below spares is refused)', async () => {
+    await expect(f.start({ group: 'default', spares: 2, maxSpares: 1 })).rejects.toMatchObject({
+      name: 'InvalidColdExecutorOptionsError',
+    });
+  });
+
   it('runs a job in a fresh process and stores its result and logs', async () => {
     const id = await f.queue.push('f/gen/echo', { n: 21 });
     const job = await f.finished(id);

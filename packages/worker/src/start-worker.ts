@@ -28,6 +28,8 @@ export interface StartWorkerOptions {
   runtime?: 'thread' | 'process';
   /** generic groups: pre-started processes in all (default: concurrency + 1; 0 = spawn per job) */
   spares?: number;
+  /** generic groups: the most pre-started processes while start-ups cannot keep up (default: spares + 2) */
+  maxSpares?: number;
   /**
    * The worker owns the process (for CLIs; off by default): SIGTERM/SIGINT stop it, a second signal
    * gives in-flight jobs up at once (aborted and handed back to the queue), and once stopped the
@@ -112,6 +114,7 @@ async function openExecutor(
       concurrency: mode.concurrency,
       env: mode.env,
       spares: options.spares,
+      maxSpares: options.maxSpares,
       ...confinement,
     });
     return new RoutingExecutor(generic, handlers);

@@ -45,8 +45,6 @@ export class ColdProcess {
   readonly endMark = `\0millrace-end-${randomBytes(12).toString('hex')}\0`;
   /** true once the wrapper is loaded and waiting; false if the process ended first */
   readonly ready: Promise<boolean>;
-  /** true once the job's script is loaded; false if the process ended first */
-  readonly started: Promise<boolean>;
   /** true once a job was handed to it (`send`); false if the process ended first */
   readonly handedOver: Promise<boolean>;
   /** the wrapper answered and closed its output: the job is over, though node may still be exiting */
@@ -77,11 +75,9 @@ export class ColdProcess {
     });
     const child = this.#child;
     const ready = deferred<boolean>();
-    const started = deferred<boolean>();
     const answered = deferred<void>();
     this.#handedOver = deferred<boolean>();
     this.ready = ready.promise;
-    this.started = started.promise;
     this.handedOver = this.#handedOver.promise;
     ready.promise.then((isReady) => {
       this.#isReady = isReady;
@@ -101,7 +97,6 @@ export class ColdProcess {
     }
     child.on('message', (message: { type?: unknown } | null) => {
       if (message?.type === 'ready') ready.resolve(true);
-      else if (message?.type === 'started') started.resolve(true);
       else if (!this.#reply) {
         this.#reply = wrapperReply(message);
         step();
@@ -115,7 +110,6 @@ export class ColdProcess {
         this.#hasEnded = true;
         clearTimeout(this.#killTimer);
         ready.resolve(false);
-        started.resolve(false);
         this.#handedOver.resolve(false);
         rm(dir, { recursive: true, force: true, maxRetries: 3 }).then(
           () => resolve(end),

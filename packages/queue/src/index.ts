@@ -7,6 +7,7 @@ export {
   WaitTimeoutError,
 } from './errors';
 export { History, type HistoryOptions, type MaintenanceReport } from './history';
+export type { HostClient } from './push';
 export { Queue, type QueueOptions } from './queue';
 export type { TimelineJob } from './sql/timeline';
 export { queueStatements } from './statements';
@@ -20,6 +21,7 @@ export type {
   Job,
   JobAttempt,
   JobError,
+  JobPusher,
   JobStatus,
   ListFilter,
   LogChunk,

@@ -15,6 +15,7 @@ export type {
   DeployLanguage,
   DeployResult,
   JobDefaults,
+  RateLimit,
   Script,
   ScriptLanguage,
   ScriptSettings,

@@ -226,7 +226,8 @@ $$;
 -- Unique keys, race-free without locking any running job (so no completer ever waits on a push,
 -- even one inside a long host transaction):
 -- 1. insert the heads, ON CONFLICT DO NOTHING: a concurrent push of the same key waits here
---    until the other commits, then either inserts (the other rolled back) or conflicts;
+--    until the other commits, then either inserts (the other rolled back) or conflicts; a head
+--    of mode 'running' inserted while a started job holds the key is withdrawn;
 -- 2. a new statement (so a new snapshot that sees the conflicting job) finds the holders:
 --    'queued'/'running' return the queued holder's id ('running' also a started one);
 --    'replace' moves the queued holder's start (and below, its args), locking that row;
@@ -242,6 +243,9 @@ DECLARE
   v_key text[] := '{}';
   v_job bigint[] := '{}';
   v_replaced bigint[] := '{}';
+  v_new_key text[];
+  v_new_job bigint[];
+  v_running bigint[];
   v_round integer := 0;
 BEGIN
   v_rows := ARRAY(
@@ -288,8 +292,27 @@ BEGIN
       ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
       RETURNING job_queue.id, job_queue.unique_key
     )
-    SELECT v_key || coalesce(array_agg(i.unique_key), '{}'), v_job || coalesce(array_agg(i.id), '{}')
-    INTO v_key, v_job FROM inserted i;
+    SELECT coalesce(array_agg(i.unique_key), '{}'), coalesce(array_agg(i.id), '{}'),
+           coalesce(array_agg(i.id) FILTER (WHERE h.unique_mode = 'running'), '{}')
+    INTO v_new_key, v_new_job, v_running
+    FROM inserted i JOIN unnest(v_rows) h ON h.id = i.id;
+    -- 'running': a started job of the key wins over the one just inserted. This statement sees
+    -- every claim that could have moved the key (the insert waited for it), so none slips by.
+    IF cardinality(v_running) > 0 THEN
+      WITH started AS MATERIALIZED (
+        SELECT q.id AS ours, (SELECT max(s.id) FROM millrace.job_queue s WHERE s.started_key = q.unique_key) AS holder
+        FROM millrace.job_queue q WHERE q.id = ANY (v_running)
+      ),
+      withdrawn AS (
+        DELETE FROM millrace.job_queue q USING started s WHERE q.id = s.ours AND s.holder IS NOT NULL
+        RETURNING s.ours, s.holder
+      )
+      SELECT ARRAY(SELECT coalesce(w.holder, u.job) FROM unnest(v_new_job) WITH ORDINALITY AS u(job, o)
+                   LEFT JOIN withdrawn w ON w.ours = u.job ORDER BY u.o)
+      INTO v_new_job;
+    END IF;
+    v_key := v_key || v_new_key;
+    v_job := v_job || v_new_job;
     v_pending := ARRAY(SELECT k FROM unnest(v_pending) k WHERE NOT (k = ANY (v_key)));
     EXIT WHEN cardinality(v_pending) = 0;
 

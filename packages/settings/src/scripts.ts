@@ -127,7 +127,10 @@ export async function tagFor(db: Db, path: string): Promise<string> {
 }
 
 /** One query for any number of paths; duplicates cost nothing (pushMany of thousands of jobs). */
-export async function jobDefaults(db: Queryable, paths: readonly string[]): Promise<Map<string, JobDefaults>> {
+export async function jobDefaults(
+  db: Queryable,
+  paths: readonly string[],
+): Promise<Map<string, JobDefaults>> {
   const distinct = [...new Set(paths)];
   const result = new Map<string, JobDefaults>();
   if (distinct.length === 0) return result;

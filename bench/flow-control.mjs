@@ -30,7 +30,7 @@ const CONCURRENCY = 8;
 const BATCH = 5000;
 
 /** The packages of one checkout, loaded from its build. */
-async function loadCode(root) {
+export async function loadCode(root) {
   const load = (pkg) => import(pathToFileURL(resolve(root, 'packages', pkg, 'dist/index.js')).href);
   const [db, queue, settings, worker] = await Promise.all(['db', 'queue', 'settings', 'worker'].map(load));
   return {
@@ -75,7 +75,7 @@ async function pushAll(queue, jobs, make) {
  * Drains `jobs` jobs of FREE (after an optional backlog of LIMITED, maxRunning 2) with one worker
  * running both scripts as in-host handlers; jobs/s of FREE from its first start to its last end.
  */
-async function drainFree(code, { jobs, backlog = 0 }) {
+export async function drainFree(code, { jobs, backlog = 0 }) {
   return withSystem(code, async ({ db, settings, queue }) => {
     if (backlog > 0) {
       await settings.setScriptSettings(LIMITED, { maxRunning: 2 });
@@ -118,7 +118,7 @@ async function drainFree(code, { jobs, backlog = 0 }) {
 }
 
 /** jobs/s of pushMany in batches of 5000, with or without a unique key per job. */
-async function pushRate(code, { jobs, keyed }) {
+export async function pushRate(code, { jobs, keyed }) {
   return withSystem(code, async ({ queue }) => {
     const started = performance.now();
     await pushAll(queue, jobs, (i) => ({
@@ -197,7 +197,7 @@ function markdown(result, note) {
   return lines.join('\n');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },

@@ -233,12 +233,18 @@ $$;
 --    'replace' moves the queued holder's start (and below, its args), locking that row;
 -- 3. a key whose holder was claimed or ended in between is pushed again (at most 10 rounds).
 -- Needs READ COMMITTED (PostgreSQL's default): each statement here takes a new snapshot.
+-- Sets are matched with IN / EXCEPT (hashed), never `= ANY (array)` over another array: that is a
+-- scan of the array per row, 25 M comparisons for 5000 keys. Custom plans, so the planner knows
+-- the batch's size and hashes.
 CREATE FUNCTION millrace.push_keyed_jobs(p_input json) RETURNS TABLE (id text)
 LANGUAGE plpgsql
+SET plan_cache_mode = force_custom_plan
 AS $push$
 #variable_conflict use_column
 DECLARE
   v_rows millrace.push_row[];
+  v_heads millrace.push_row[];
+  v_has_running boolean;
   v_pending text[];
   v_key text[] := '{}';
   v_job bigint[] := '{}';
@@ -278,8 +284,11 @@ BEGIN
   WHERE l.key = r.flow_key
     AND (l.max_running, l.rate_max, l.rate_window_ms) IS DISTINCT FROM (r.max_running, r.rate_max, r.rate_window_ms);
 
-  v_pending := ARRAY(SELECT DISTINCT r.unique_key FROM unnest(v_rows) r WHERE r.unique_key IS NOT NULL);
-  WHILE cardinality(v_pending) > 0 LOOP
+  v_heads := ARRAY(SELECT h FROM millrace.push_heads(v_rows) h);
+  v_has_running := EXISTS (SELECT 1 FROM unnest(v_heads) h WHERE h.unique_mode = 'running');
+  -- the first round tries every head; later ones only the keys still pending
+  v_pending := CASE WHEN cardinality(v_heads) > 0 THEN '{}'::text[] END;
+  WHILE v_pending IS NOT NULL AND (v_round = 0 OR cardinality(v_pending) > 0) LOOP
     v_round := v_round + 1;
     IF v_round > 10 THEN
       RAISE EXCEPTION 'unique keys kept changing hands while pushing: %', v_pending[1]
@@ -288,14 +297,15 @@ BEGIN
     WITH inserted AS (
       INSERT INTO millrace.job_queue (id, tag, priority, scheduled_for, max_attempts, path, flow_key, unique_key)
       SELECT h.id, h.tag, h.priority, h.scheduled_for, h.max_attempts, h.path, h.flow_key, h.unique_key
-      FROM millrace.push_heads(v_rows) h WHERE h.unique_key = ANY (v_pending)
+      FROM unnest(v_heads) h WHERE v_round = 1 OR h.unique_key IN (SELECT unnest(v_pending))
       ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
       RETURNING job_queue.id, job_queue.unique_key
     )
-    SELECT coalesce(array_agg(i.unique_key), '{}'), coalesce(array_agg(i.id), '{}'),
-           coalesce(array_agg(i.id) FILTER (WHERE h.unique_mode = 'running'), '{}')
-    INTO v_new_key, v_new_job, v_running
-    FROM inserted i JOIN unnest(v_rows) h ON h.id = i.id;
+    SELECT coalesce(array_agg(i.unique_key), '{}'), coalesce(array_agg(i.id), '{}')
+    INTO v_new_key, v_new_job FROM inserted i;
+    v_running := CASE WHEN v_has_running THEN
+                   ARRAY(SELECT h.id FROM unnest(v_heads) h
+                         WHERE h.unique_mode = 'running' AND h.id IN (SELECT unnest(v_new_job))) END;
     -- 'running': a started job of the key wins over the one just inserted. This statement sees
     -- every claim that could have moved the key (the insert waited for it), so none slips by.
     IF cardinality(v_running) > 0 THEN
@@ -313,11 +323,11 @@ BEGIN
     END IF;
     v_key := v_key || v_new_key;
     v_job := v_job || v_new_job;
-    v_pending := ARRAY(SELECT k FROM unnest(v_pending) k WHERE NOT (k = ANY (v_key)));
-    EXIT WHEN cardinality(v_pending) = 0;
+    EXIT WHEN cardinality(v_key) = cardinality(v_heads);
+    v_pending := ARRAY(SELECT h.unique_key FROM unnest(v_heads) h EXCEPT SELECT unnest(v_key));
 
     WITH heads AS MATERIALIZED (
-      SELECT * FROM millrace.push_heads(v_rows) h WHERE h.unique_key = ANY (v_pending)
+      SELECT * FROM unnest(v_heads) h WHERE h.unique_key IN (SELECT unnest(v_pending))
     ),
     replaced AS (
       UPDATE millrace.job_queue q SET scheduled_for = h.scheduled_for
@@ -336,10 +346,12 @@ BEGIN
       SELECT unique_key, id, true AS replace FROM replaced
       UNION ALL SELECT unique_key, id, false FROM holders WHERE id IS NOT NULL
     )
-    SELECT v_key || coalesce(array_agg(f.unique_key), '{}'), v_job || coalesce(array_agg(f.id), '{}'),
+    SELECT coalesce(array_agg(f.unique_key), '{}'), coalesce(array_agg(f.id), '{}'),
            v_replaced || coalesce(array_agg(f.id) FILTER (WHERE f.replace), '{}')
-    INTO v_key, v_job, v_replaced FROM found f;
-    v_pending := ARRAY(SELECT k FROM unnest(v_pending) k WHERE NOT (k = ANY (v_key)));
+    INTO v_new_key, v_new_job, v_replaced FROM found f;
+    v_key := v_key || v_new_key;
+    v_job := v_job || v_new_job;
+    v_pending := ARRAY(SELECT unnest(v_pending) EXCEPT SELECT unnest(v_new_key));
   END LOOP;
 
   RETURN QUERY
@@ -365,8 +377,8 @@ BEGIN
   ),
   new_args AS (
     UPDATE millrace.jobs j SET args = h.args
-    FROM millrace.push_heads(v_rows) h JOIN settled s ON s.key = h.unique_key
-    WHERE j.id = s.job AND s.job = ANY (v_replaced)
+    FROM unnest(v_heads) h JOIN settled s ON s.key = h.unique_key
+    WHERE j.id = s.job AND s.job IN (SELECT unnest(v_replaced))
   )
   SELECT coalesce(s.job, r.id)::text AS id
   FROM unnest(v_rows) r LEFT JOIN settled s ON s.key = r.unique_key

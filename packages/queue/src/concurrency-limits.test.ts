@@ -131,6 +131,34 @@ describe.each(testDrivers())('concurrency limits on %s', (driver) => {
     expect((await f.settings.getScript(s.path)).settings).toMatchObject({ maxRunning: 3, rateLimit: null });
   });
 
+  it('a limited job that ends wakes the workers of its tag (NOTIFY), an unlimited one does not', async () => {
+    const s = await limitedScript(1);
+    await f.queue.pushMany([
+      { path: s.path, args: {} },
+      { path: 'f/test/noop', args: {}, tag: s.tag },
+    ]);
+    const claimed = await f.queue.claim('w', [s.tag], 5);
+    const seen: string[] = [];
+    let marked!: () => void;
+    const marker = new Promise<void>((r) => (marked = r));
+    const unlisten = await f.db.listen('millrace_jobs', (tag) => {
+      seen.push(tag);
+      if (tag === `${s.tag}-marker`) marked();
+    });
+    try {
+      const unlimited = claimed.find((j) => j.path === 'f/test/noop');
+      const limited = claimed.find((j) => j.path === s.path);
+      if (!unlimited || !limited) throw new Error('expected one job of each');
+      await f.queue.complete([success(unlimited)]);
+      await f.queue.complete([success(limited)]);
+      await f.queue.push('f/test/noop', {}, { tag: `${s.tag}-marker` });
+      await marker;
+      expect(seen).toEqual([s.tag, `${s.tag}-marker`]);
+    } finally {
+      await unlisten();
+    }
+  });
+
   it('claims by priority across limited and unlimited jobs', async () => {
     const s = await limitedScript(5);
     const low = await f.queue.push('f/test/noop', {}, { tag: s.tag, priority: 0 });

@@ -14,6 +14,7 @@
 // --old DIR: a built checkout of the code to compare against (its packages/*/dist); without it the
 // old-vs-new rows are left out.
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -113,6 +114,14 @@ export async function drainFree(code, { jobs, backlog = 0 }) {
       [FREE],
     );
     if (rows[0].ok !== jobs) throw new Error(`expected ${jobs} successes of ${FREE}, found ${rows[0].ok}`);
+    if (backlog > 0) {
+      // the limited script was served meanwhile (2 at a time), not starved
+      const limited = await db.query(
+        `SELECT count(*)::int AS n FROM millrace.job_completed c JOIN millrace.jobs j ON j.id = c.id WHERE j.path = $1`,
+        [LIMITED],
+      );
+      console.log(`    (${limited.rows[0].n} jobs of the maxRunning 2 script ran meanwhile)`);
+    }
     return round(jobs / rows[0].seconds, 1);
   });
 }
@@ -132,6 +141,8 @@ export async function pushRate(code, { jobs, keyed }) {
 
 export async function runFlowBench({ quick = false, old = null } = {}) {
   const sizes = quick ? QUICK : FULL;
+  const loadNow = () => os.loadavg()[0].toFixed(1);
+  const loadBefore = loadNow();
   const current = await loadCode(resolve(import.meta.dirname, '..'));
   const before = old ? await loadCode(old) : null;
   const samples = {};
@@ -174,7 +185,13 @@ export async function runFlowBench({ quick = false, old = null } = {}) {
       target,
       verdict: target === null ? '' : ratio >= target ? 'PASS' : 'MISS',
     }));
-  return { sizes, samples, medians: m, ratios };
+  return {
+    sizes,
+    samples,
+    medians: m,
+    ratios,
+    load: { before: loadBefore, after: loadNow(), cpus: os.cpus().length },
+  };
 }
 
 function markdown(result, note) {
@@ -183,11 +200,11 @@ function markdown(result, note) {
     '',
     note,
     '',
-    `Sizes: ${JSON.stringify(result.sizes)}; jobs/s, median of the repetitions (samples in the JSON).`,
+    `Sizes: ${JSON.stringify(result.sizes)}; jobs/s, median of the repetitions. Load average ${result.load.before} before, ${result.load.after} after, on ${result.load.cpus} CPUs.`,
     '',
-    '| measurement | jobs/s |',
-    '| --- | ---: |',
-    ...Object.entries(result.medians).map(([k, v]) => `| ${k} | ${v} |`),
+    '| measurement | jobs/s (median) | samples, in run order |',
+    '| --- | ---: | --- |',
+    ...Object.entries(result.medians).map(([k, v]) => `| ${k} | ${v} | ${result.samples[k].join(', ')} |`),
     '',
     '| ratio | value | target | |',
     '| --- | ---: | ---: | --- |',

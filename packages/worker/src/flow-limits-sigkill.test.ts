@@ -1,24 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { openDb } from '@millrace/db';
 import { Queue } from '@millrace/queue';
 import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkerFixture, type WorkerFixture, waitFor } from './test-support';
-
-const WORKER_PROCESS = fileURLToPath(new URL('../test-fixtures/worker-process.mjs', import.meta.url));
-
-function spawnWorker(url: string, name: string) {
-  const child = spawn(process.execPath, [WORKER_PROCESS], {
-    env: { ...process.env, DATABASE_URL: url, MILLRACE_WORKER_NAME: name },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const ready = new Promise<void>((resolve) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-  });
-  return { child, ready, exited };
-}
+import {
+  openWorkerFixture,
+  spawnWorkerProcess as spawnWorker,
+  type WorkerFixture,
+  waitFor,
+} from './test-support';
 
 /** The most jobs that held a slot at one instant, from the jobs' own start and end times. */
 function mostAtOnce(spans: { start: number; end: number }[]): number {
@@ -139,6 +128,7 @@ describe.runIf(testDrivers().includes('postgres'))(
         doomed.child.kill('SIGKILL');
         survivor.child.kill('SIGTERM');
         await Promise.all([doomed.exited, survivor.exited]);
+        await Promise.all([doomed.ready, survivor.ready]).catch(() => {});
       }
     }, 180_000);
   },

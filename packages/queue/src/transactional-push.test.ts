@@ -90,6 +90,35 @@ describe.each(testDrivers())('transactional push on %s', (driver) => {
     }
   });
 
+  it.runIf(driver === 'postgres')(
+    'a key pushed in an open transaction: a concurrent push of it gets the job once committed, or its own after a rollback',
+    async () => {
+      const client = new pg.Client({ connectionString: f.url });
+      await client.connect();
+      try {
+        for (const end of ['ROLLBACK', 'COMMIT']) {
+          const key = `open-tx-${end}`;
+          await client.query('BEGIN');
+          const inTx = await f.queue
+            .within(client)
+            .push('f/test/noop', { from: 'tx' }, { tag: 't5', uniqueKey: key });
+          const outside = f.queue.push('f/test/noop', { from: 'outside' }, { tag: 't5', uniqueKey: key });
+          await client.query(end);
+          const id = await outside;
+          if (end === 'COMMIT') expect(id).toBe(inTx);
+          else expect((await f.queue.get(id)).args).toEqual({ from: 'outside' });
+          const { rows } = await f.db.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM millrace.jobs WHERE unique_key = $1',
+            [key],
+          );
+          expect(rows[0].n).toBe(1);
+        }
+      } finally {
+        await client.end();
+      }
+    },
+  );
+
   it.runIf(driver === 'pglite')("within(tx): a PGlite transaction of the queue's database", async () => {
     const seen = await wakeUpsUntil('t4-marker', async () => {
       await expect(

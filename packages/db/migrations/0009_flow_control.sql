@@ -42,18 +42,16 @@ CREATE INDEX job_queue_flow_running_idx ON millrace.job_queue (flow_key) WHERE r
 CREATE UNIQUE INDEX job_queue_unique_key_idx ON millrace.job_queue (unique_key) WHERE unique_key IS NOT NULL;
 CREATE INDEX job_queue_started_key_idx ON millrace.job_queue (started_key) WHERE started_key IS NOT NULL;
 
--- How many more jobs of limit `l` may start now (capped at p_cap), by the caller's snapshot.
-CREATE FUNCTION millrace.flow_capacity(l millrace.flow_limits, p_cap integer) RETURNS integer
-LANGUAGE sql STABLE
-AS $$
-SELECT greatest(0, least(
-  p_cap,
-  CASE WHEN l.max_running IS NULL THEN p_cap
-       ELSE l.max_running - (SELECT count(*)::int FROM millrace.job_queue r WHERE r.flow_key = l.key AND r.running) END,
-  CASE WHEN l.rate_max IS NULL THEN p_cap
-       ELSE l.rate_max - (SELECT count(*)::int FROM unnest(l.recent_starts) s
-                          WHERE s > now() - make_interval(secs => l.rate_window_ms / 1000.0)) END))
-$$;
+-- How many more jobs of each limit may start now, by the reader's snapshot (NULL: no such limit).
+-- A view, not a function: the planner inlines it into the claim (a SQL function holding subqueries
+-- is not inlined, and PostgreSQL 15 plans such a function again on every call).
+CREATE VIEW millrace.flow_room AS
+SELECT l.key,
+       l.max_running - (SELECT count(*)::int FROM millrace.job_queue r WHERE r.flow_key = l.key AND r.running)
+         AS running_room,
+       l.rate_max - (SELECT count(*)::int FROM unnest(l.recent_starts) s
+                     WHERE s > now() - make_interval(secs => l.rate_window_ms / 1000.0)) AS rate_room
+FROM millrace.flow_limits l;
 
 -- The claim (0004's statement for unlimited jobs, unchanged but for `flow_key IS NULL`), plus, when
 -- limited jobs are queued for these tags, their keys' free slots:
@@ -96,8 +94,9 @@ BEGIN
   IF cardinality(v_keys) > 0 THEN
     v_locked := ARRAY(
       SELECT l.key FROM millrace.flow_limits l
-      WHERE l.key = ANY (ARRAY(SELECT l2.key FROM millrace.flow_limits l2
-                               WHERE l2.key = ANY (v_keys) AND millrace.flow_capacity(l2, p_limit) > 0))
+      WHERE l.key = ANY (ARRAY(SELECT f.key FROM millrace.flow_room f
+                               WHERE f.key = ANY (v_keys)
+                                 AND coalesce(f.running_room, 1) > 0 AND coalesce(f.rate_room, 1) > 0))
       ORDER BY l.key
       FOR NO KEY UPDATE SKIP LOCKED);
   END IF;
@@ -136,8 +135,8 @@ BEGIN
 
   RETURN QUERY
   WITH caps AS MATERIALIZED (
-    SELECT l.key, millrace.flow_capacity(l, p_limit) AS free
-    FROM millrace.flow_limits l WHERE l.key = ANY (v_locked)
+    SELECT f.key, greatest(0, least(p_limit, coalesce(f.running_room, p_limit), coalesce(f.rate_room, p_limit))) AS free
+    FROM millrace.flow_room f WHERE f.key = ANY (v_locked)
   ),
   limited AS (
     SELECT p.ctid, p.id, p.priority, p.scheduled_for, c.key, c.free FROM caps c

@@ -10,6 +10,20 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+}
+
+/** `max/windowMs`, e.g. `10/60000`: at most 10 starts in any minute. */
+export function rateLimit(value: string): { max: number; windowMs: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected <max>/<windowMs>, e.g. 10/60000');
+  return { max: Number(m[1]), windowMs: Number(m[2]) };
+}
+
 export function port(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');

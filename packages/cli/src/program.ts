@@ -7,7 +7,7 @@ import { serverCommand } from './commands/server';
 import { workerCommand } from './commands/worker';
 import { DEFAULT_DATA_DIR } from './database';
 import { type Io, processIo } from './io';
-import { collect, jsonObject, port, positiveInt } from './parse-flags';
+import { collect, jsonObject, nonNegativeInt, port, positiveInt, rateLimit } from './parse-flags';
 import { retentionOption } from './retention-flag';
 
 function dbOptions(cmd: Command): Command {
@@ -93,7 +93,25 @@ export function buildProgram(io: Io = processIo): Command {
       .option('--wait', 'wait for the result; exit 1 if the job fails')
       .option('--count <n>', 'push n jobs with the same args', positiveInt)
       .option('--timeout <ms>', 'how long --wait waits', positiveInt, 60_000)
-      .option('--tag <tag>', "route to this tag instead of the script's"),
+      .option('--tag <tag>', "route to this tag instead of the script's")
+      // flow control (docs/flow-control.md)
+      .option('--unique-key <key>', 'at most one queued job per key: a second push prints the queued job id')
+      .option('--unique-while-running', 'with --unique-key: a running job of the key counts too')
+      .option(
+        '--debounce <ms>',
+        'with --unique-key: replace the queued job args, start it <ms> from now',
+        nonNegativeInt,
+      )
+      .option(
+        '--concurrency-key <key>',
+        "jobs of this key share one limit (default: the script's maxRunning)",
+      )
+      .option('--concurrency-limit <n>', 'running jobs of --concurrency-key at once', positiveInt)
+      .option(
+        '--rate-limit <max/ms>',
+        'starts of --concurrency-key per sliding window, e.g. 10/60000',
+        rateLimit,
+      ),
   ).action((path, flags) => runCommand(path, flags, io));
 
   return program;

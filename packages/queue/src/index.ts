@@ -9,6 +9,7 @@ export {
 } from './errors';
 export { History, type HistoryOptions, type MaintenanceReport } from './history';
 export { type DefineJobOptions, defineJob, type JobDefinition, type JobId } from './job-definition';
+export type { HostClient } from './push';
 export { Queue, type QueueOptions } from './queue';
 export type { TimelineJob } from './sql/timeline';
 export { queueStatements } from './statements';
@@ -26,6 +27,7 @@ export type {
   JobArgs,
   JobAttempt,
   JobError,
+  JobPusher,
   JobStatus,
   ListFilter,
   LogChunk,

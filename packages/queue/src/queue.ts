@@ -1,17 +1,17 @@
-import type { Db } from '@millrace/db';
+import type { Db, Queryable } from '@millrace/db';
 import { Settings } from '@millrace/settings';
 import { completionColumns } from './completion-columns';
 import { JobNotFoundError, WaitTimeoutError } from './errors';
-import { History, isMissingRange } from './history';
+import { History } from './history';
 import { type JobDefinition, type JobId, pushTarget, typedRequests } from './job-definition';
 import { JobWaiters } from './job-waiters';
+import { asQueryable, type HostClient, insertJobs } from './push';
 import { toClaimedJob, toJob, toWorkerInfo } from './rows';
 import { CANCEL_JOB } from './sql/cancel-job';
 import { CLAIM_JOBS } from './sql/claim-jobs';
 import { COMPLETE_JOBS } from './sql/complete-jobs';
 import { HEARTBEAT } from './sql/heartbeat';
 import { APPEND_LOGS, LOG_CHUNKS } from './sql/logs';
-import { PUSH_JOBS } from './sql/push-jobs';
 import { GET_JOB, JOB_ATTEMPTS, listStatement, ORDERED_SCANS } from './sql/read-jobs';
 import { ABANDON_JOBS, REAP_ZOMBIES } from './sql/reap-zombies';
 import { TIMELINE, type TimelineJob, toTimelineJob } from './sql/timeline';
@@ -36,6 +36,7 @@ import {
   type Job,
   type JobArgs,
   type JobAttempt,
+  type JobPusher,
   type JobStatus,
   type ListFilter,
   type LogChunk,
@@ -125,18 +126,18 @@ export class Queue {
     requests: (PushOptions & { args: A })[],
   ): Promise<JobId<A, R>[]>;
   pushMany(requests: PushRequest[]): Promise<string[]>;
-  async pushMany(
-    first: PushRequest[] | JobDefinition<object>,
-    typed?: (PushOptions & { args: object })[],
-  ): Promise<string[]> {
-    const requests = Array.isArray(first) ? first : typedRequests(first, typed);
+  pushMany(first: PushRequest[] | JobDefinition<object>, typed?: (PushOptions & { args: object })[]) {
+    return this.pushManyVia(Array.isArray(first) ? first : typedRequests(first, typed));
+  }
+
+  private async pushManyVia(requests: PushRequest[] | undefined, via?: Queryable): Promise<string[]> {
     if (!Array.isArray(requests))
       throw new TypeError('pushMany takes an array of { path, args, ...options }');
     if (requests.length === 0) return [];
     const valid = requests.map(({ path, args, ...options }) =>
       validatePush(path, args, options, this.maxArgsBytes),
     );
-    return this.insertJobs(valid);
+    return this.insertJobs(valid, undefined, via);
   }
 
   /** Pushes a new job with the same script version and args as `id`. */
@@ -156,33 +157,38 @@ export class Queue {
     return newId;
   }
 
-  private async insertJobs(valid: ValidPush[], pin?: { hash: string; rerunOf: string }): Promise<string[]> {
-    const defaults = await this.settings.jobDefaults([...new Set(valid.map((v) => v.path))]);
-    // Built as text so each job's args (already serialised once for the size check) are not re-encoded.
-    const rows = valid.map(({ path, argsJson, options }) => {
-      const d = defaults.get(path);
-      if (!d) throw new Error(`unreachable: jobDefaults returned no entry for ${path}`);
-      const scheduledFor = options.scheduledFor ? new Date(options.scheduledFor).toISOString() : null;
-      const fields = {
-        path,
-        hash: pin?.hash ?? d.hash,
-        tag: options.tag ?? d.tag,
-        priority: options.priority ?? d.priority,
-        max_attempts: options.maxAttempts ?? d.maxAttempts,
-        timeout_ms: options.timeoutMs !== undefined ? options.timeoutMs : d.timeoutMs,
-        scheduled_for: scheduledFor,
-        rerun_of: pin?.rerunOf ?? null,
-      };
-      return `${JSON.stringify(fields).slice(0, -1)},"args":${argsJson}}`;
-    });
-    const input = `[${rows.join(',')}]`;
-    const { rows: ids } = await this.db.query<{ id: string }>(PUSH_JOBS, [input]).catch(async (err) => {
-      // the job ids ran past the last history range: maintenance has not run for a long while
-      if (!isMissingRange(err)) throw err;
-      await this.history.ensureRanges();
-      return this.db.query<{ id: string }>(PUSH_JOBS, [input]);
-    });
-    return ids.map((r) => r.id);
+  private insertJobs(
+    valid: ValidPush[],
+    pin?: { hash: string; rerunOf: string },
+    via?: Queryable,
+  ): Promise<string[]> {
+    return insertJobs(
+      { settings: this.settings, history: this.history },
+      via ?? this.db,
+      via !== undefined,
+      valid,
+      pin,
+    );
+  }
+
+  /**
+   * `push` and `pushMany` on the host's own connection, inside its open transaction (a `pg`
+   * client, a PGlite transaction): the jobs exist, and workers are woken, only if it commits.
+   */
+  within(client: HostClient): JobPusher {
+    const via = asQueryable(client);
+    return {
+      push: async (path, args = {}, options = {}) =>
+        (await this.pushManyVia([{ ...options, path, args }], via))[0],
+      pushMany: (requests) => this.pushManyVia(requests, via),
+    };
+  }
+
+  /** Runs `fn` in a transaction of this database; its pushes commit or roll back with it. */
+  transaction<T>(fn: (tx: JobPusher & Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) =>
+      fn({ query: (sql, params) => tx.query(sql, params), ...this.within(tx) }),
+    );
   }
 
   /** Cancels a job: a queued one ends canceled now, a running one is stopped by its worker. */

@@ -27,6 +27,8 @@ export function toJob(r: Row): Job {
     priority: Number(r.priority),
     timeoutMs: num(r.timeout_ms),
     rerunOf: (r.rerun_of as string) ?? null,
+    concurrencyKey: (r.concurrency_key as string) ?? null,
+    uniqueKey: (r.unique_key as string) ?? null,
     cancelRequested: Boolean(r.cancel_requested),
     createdAt: date(r.created_at) as Date,
     scheduledFor: date(r.scheduled_for),

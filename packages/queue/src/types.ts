@@ -23,6 +23,9 @@ interface JobFields<A> {
   priority: number;
   timeoutMs: number | null;
   rerunOf: string | null;
+  /** the keys it was pushed with (docs/flow-control.md) */
+  concurrencyKey: string | null;
+  uniqueKey: string | null;
   cancelRequested: boolean;
   createdAt: Date;
   /** when a queued or running job becomes (or became) claimable; null once the job has ended */
@@ -102,11 +105,29 @@ export interface PushOptions {
   scheduledFor?: Date | string;
   timeoutMs?: number | null;
   maxAttempts?: number;
+  /** jobs with the same key share one limit (docs/flow-control.md); default: the script's own */
+  concurrencyKey?: string;
+  /** the key's running jobs at once (default: the script's `maxRunning`); the last push sets it */
+  concurrencyLimit?: number;
+  /** the key's starts per sliding window (default: the script's `rateLimit`); the last push sets it */
+  rateLimit?: { max: number; windowMs: number };
+  /** at most one queued job per key: pushing again returns the queued job's id */
+  uniqueKey?: string;
+  /** with `uniqueKey`: a running job of the key also counts (its id is returned) */
+  uniqueWhileRunning?: boolean;
+  /** with `uniqueKey`: debounce, the queued job takes these args and starts `debounceMs` from now */
+  debounceMs?: number;
 }
 
 export interface PushRequest extends PushOptions {
   path: string;
   args?: Record<string, unknown>;
+}
+
+/** `push` and `pushMany` bound to one connection: `queue.within(client)`, `queue.transaction`. */
+export interface JobPusher {
+  push(path: string, args?: Record<string, unknown>, options?: PushOptions): Promise<string>;
+  pushMany(requests: PushRequest[]): Promise<string[]>;
 }
 
 /** What a worker gets from `claim`: everything needed to run the job, and the fencing token. */

@@ -2,6 +2,7 @@ import { validateScriptPath } from '@millrace/settings';
 import { z } from 'zod';
 import { ArgsTooLargeError, InvalidArgsError, InvalidJobOptionsError } from './errors';
 import { findNotJson } from './json-args';
+import { flowOptionRules, flowOptions } from './flow-options';
 import type { PushOptions } from './types';
 
 // Every public queue call checks its input here, before any SQL runs: bad input writes nothing.
@@ -16,8 +17,10 @@ const pushOptionsSchema = z
     scheduledFor: z.union([z.date(), z.iso.datetime({ offset: true })]).optional(),
     timeoutMs: z.number().int().min(1).max(86_400_000).nullable().optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
+    ...flowOptions,
   })
-  .strict();
+  .strict()
+  .superRefine(flowOptionRules);
 
 export interface ValidPush {
   path: string;

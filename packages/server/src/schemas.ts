@@ -29,6 +29,8 @@ export const scriptSettingsBody = z
     timeoutMs: z.number().nullable().optional(),
     maxAttempts: z.number().optional(),
     priority: z.number().optional(),
+    maxRunning: z.number().nullable().optional(),
+    rateLimit: z.object({ max: z.number(), windowMs: z.number() }).strict().nullable().optional(),
   })
   .strict();
 
@@ -52,6 +54,13 @@ const jobInput = z
     scheduledFor: text().optional(),
     timeoutMs: z.number().nullable().optional(),
     maxAttempts: z.number().optional(),
+    // flow control (docs/flow-control.md): values are checked by the queue
+    concurrencyKey: text().optional(),
+    concurrencyLimit: z.number().optional(),
+    rateLimit: z.object({ max: z.number(), windowMs: z.number() }).strict().optional(),
+    uniqueKey: text().optional(),
+    uniqueWhileRunning: z.boolean().optional(),
+    debounceMs: z.number().optional(),
   })
   .strict();
 export type JobInput = z.infer<typeof jobInput>;

@@ -21,6 +21,8 @@ export function jobJson(job: Job, { list = false } = {}) {
     priority: job.priority,
     timeoutMs: job.timeoutMs,
     rerunOf: job.rerunOf,
+    concurrencyKey: job.concurrencyKey,
+    uniqueKey: job.uniqueKey,
     createdAt: iso(job.createdAt),
     scheduledFor: iso(job.scheduledFor ?? job.createdAt),
     startedAt: iso(job.startedAt),

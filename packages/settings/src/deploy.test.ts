@@ -53,6 +53,8 @@ describe.each(testDrivers())('deployScript on %s', (driver) => {
       timeoutMs: null,
       maxAttempts: 1,
       priority: 0,
+      maxRunning: null,
+      rateLimit: null,
     });
     expect(script.resolvedTag).toBe('node');
   });

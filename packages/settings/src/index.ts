@@ -23,6 +23,7 @@ export type {
   DeployLanguage,
   DeployResult,
   JobDefaults,
+  RateLimit,
   Script,
   ScriptLanguage,
   ScriptSettings,

@@ -34,6 +34,8 @@ describe.each(testDrivers())('jobDefaults on %s', (driver) => {
       timeoutMs: null,
       maxAttempts: 1,
       priority: 0,
+      maxRunning: null,
+      rateLimit: null,
     });
     expect(defaults.get('f/jobs/b')).toMatchObject({
       tag: 'gpu',

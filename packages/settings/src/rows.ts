@@ -18,6 +18,9 @@ export interface SettingsRow {
   timeout_ms: number | null;
   max_attempts: number;
   priority: number;
+  max_running: number | null;
+  rate_max: number | null;
+  rate_window_ms: number | null;
 }
 
 export interface VersionRow {
@@ -60,6 +63,16 @@ export function toSettings(row: SettingsRow): ScriptSettings {
     timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
     maxAttempts: Number(row.max_attempts),
     priority: Number(row.priority),
+    ...flowSettings(row),
+  };
+}
+
+/** A script's concurrency and rate limits (the queue enforces them; docs/flow-control.md). */
+export function flowSettings(row: SettingsRow): Pick<ScriptSettings, 'maxRunning' | 'rateLimit'> {
+  return {
+    maxRunning: row.max_running === null ? null : Number(row.max_running),
+    rateLimit:
+      row.rate_max === null ? null : { max: Number(row.rate_max), windowMs: Number(row.rate_window_ms) },
   };
 }
 

@@ -41,6 +41,13 @@ export const scriptSettingsPatchSchema = z.strictObject({
   timeoutMs: z.int().min(1).max(86_400_000).nullable().optional(),
   maxAttempts: z.int().min(1).max(100).optional(),
   priority: z.int().min(-1000).max(1000).optional(),
+  /** running jobs of the script at once, across every worker (docs/flow-control.md) */
+  maxRunning: z.int().min(1).max(10_000).nullable().optional(),
+  /** at most `max` starts in any `windowMs` (a sliding window) */
+  rateLimit: z
+    .strictObject({ max: z.int().min(1).max(10_000), windowMs: z.int().min(1).max(86_400_000) })
+    .nullable()
+    .optional(),
 });
 
 export const workerGroupNameSchema = z

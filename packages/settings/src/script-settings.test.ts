@@ -18,7 +18,15 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
   it('applies a partial update and leaves the other settings as they are', async () => {
     const res = await f.settings.setScriptSettings(PATH, { tag: 'gpu', timeoutMs: 30_000 });
     expect(res).toEqual({
-      settings: { dedicated: false, tag: 'gpu', timeoutMs: 30_000, maxAttempts: 1, priority: 0 },
+      settings: {
+        dedicated: false,
+        tag: 'gpu',
+        timeoutMs: 30_000,
+        maxAttempts: 1,
+        priority: 0,
+        maxRunning: null,
+        rateLimit: null,
+      },
       resolvedTag: 'gpu',
     });
     const res2 = await f.settings.setScriptSettings(PATH, { maxAttempts: 5, priority: -3 });
@@ -28,8 +36,24 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
       timeoutMs: 30_000,
       maxAttempts: 5,
       priority: -3,
+      maxRunning: null,
+      rateLimit: null,
     });
     expect((await f.settings.getScript(PATH)).settings).toEqual(res2.settings);
+  });
+
+  it('sets and clears maxRunning and rateLimit', async () => {
+    const res = await f.settings.setScriptSettings(PATH, {
+      maxRunning: 4,
+      rateLimit: { max: 10, windowMs: 60_000 },
+    });
+    expect(res.settings).toMatchObject({
+      maxRunning: 4,
+      rateLimit: { max: 10, windowMs: 60_000 },
+      priority: -3,
+    });
+    const cleared = await f.settings.setScriptSettings(PATH, { maxRunning: null, rateLimit: null });
+    expect(cleared.settings).toMatchObject({ maxRunning: null, rateLimit: null });
   });
 
   it('clears the tag and the timeout with an explicit null', async () => {
@@ -69,6 +93,11 @@ describe.each(testDrivers())('setScriptSettings on %s', (driver) => {
     [{ priority: 1001 }, 'priority'],
     [{ priority: -1001 }, 'priority'],
     [{ dedicated: 'yes' }, 'dedicated'],
+    [{ maxRunning: 0 }, 'maxRunning'],
+    [{ maxRunning: 10_001 }, 'maxRunning'],
+    [{ rateLimit: { max: 5 } }, 'rateLimit'],
+    [{ rateLimit: { max: 0, windowMs: 1000 } }, 'rateLimit'],
+    [{ rateLimit: { max: 5, windowMs: 1000, burst: 2 } }, 'burst'],
     [{ timeout: 5 }, 'unknown key(s): timeout'],
   ])('refuses %j and writes nothing', async (patch, mention) => {
     const before = await rawRow();

@@ -25,8 +25,15 @@ export async function setScriptSettings(
       patch.maxAttempts ?? null,
       given('priority'),
       patch.priority ?? null,
+      given('maxRunning'),
+      patch.maxRunning ?? null,
+      given('rateLimit'),
+      patch.rateLimit?.max ?? null,
+      patch.rateLimit?.windowMs ?? null,
     ]);
     if (!rows[0]) throw new ScriptNotFoundError(path);
+    const row = rows[0];
+    await tx.query(sql.UPDATE_SCRIPT_FLOW_LIMITS, [path, row.max_running, row.rate_max, row.rate_window_ms]);
     await notifyChange(tx, { kind: 'script', name: path });
     return toSettingsResult(rows[0]);
   });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '@millrace/db';
+import type { Db, Queryable } from '@millrace/db';
 import { dependencyDigest, type ScriptDependencies } from './deps/lock';
 import type { DependencyOptions } from './deps/resolve';
 import { InvalidScriptError, ScriptNotFoundError } from './errors';
 import {
+  flowSettings,
   type ScriptRow,
   type ScriptSummaryRow,
   type SettingsRow,
@@ -164,7 +165,10 @@ export async function tagFor(db: Db, path: string): Promise<string> {
 }
 
 /** One query for any number of paths; duplicates cost nothing (pushMany of thousands of jobs). */
-export async function jobDefaults(db: Db, paths: readonly string[]): Promise<Map<string, JobDefaults>> {
+export async function jobDefaults(
+  db: Queryable,
+  paths: readonly string[],
+): Promise<Map<string, JobDefaults>> {
   const distinct = [...new Set(paths)];
   const result = new Map<string, JobDefaults>();
   if (distinct.length === 0) return result;
@@ -182,6 +186,7 @@ export async function jobDefaults(db: Db, paths: readonly string[]): Promise<Map
       timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
       maxAttempts: Number(row.max_attempts),
       priority: Number(row.priority),
+      ...flowSettings(row),
     });
   }
   return result;

@@ -1,4 +1,4 @@
-import type { Db } from '@millrace/db';
+import type { Db, Queryable } from '@millrace/db';
 import { defaultCacheDir } from './deps/package-cache';
 import type { DependencyOptions } from './deps/resolve';
 import { setScriptSettings } from './script-settings';
@@ -100,12 +100,15 @@ export class Settings {
     return scripts.tagFor(this.#db, validateScriptPath(path));
   }
 
-  /** Hash, tag and defaults of the latest version of each path, in one query. */
-  async jobDefaults(paths: readonly string[]): Promise<Map<string, JobDefaults>> {
+  /**
+   * Hash, tag and defaults of the latest version of each path, in one query; `via` runs it on
+   * another connection (a push inside a transaction reads through the transaction).
+   */
+  async jobDefaults(paths: readonly string[], via: Queryable = this.#db): Promise<Map<string, JobDefaults>> {
     // A pushMany of thousands of jobs names few scripts: validate each distinct path once.
     const distinct = [...new Set(paths)];
     for (const path of distinct) validateScriptPath(path);
-    return scripts.jobDefaults(this.#db, distinct);
+    return scripts.jobDefaults(via, distinct);
   }
 
   async setWorkerGroup(name: string, input: WorkerGroupInput = {}): Promise<WorkerGroup> {

@@ -39,7 +39,7 @@ export const SET_LATEST_VERSION = `
 
 const SCRIPT_COLUMNS = `
   s.path, v.version, v.hash, v.language, v.content, v.code, v.dependencies, v.created_at,
-  s.dedicated, s.tag, s.timeout_ms, s.max_attempts, s.priority`;
+  s.dedicated, s.tag, s.timeout_ms, s.max_attempts, s.priority, s.max_running, s.rate_max, s.rate_window_ms`;
 
 /** $1 path, $2 version or null for the latest */
 export const SELECT_SCRIPT = `
@@ -59,7 +59,7 @@ export const SELECT_SCRIPT_BY_HASH = `
 /** Every script with its latest version's language; no content or code (they can be large). */
 export const LIST_SCRIPTS = `
   SELECT s.path, s.latest_version AS version, s.latest_hash AS hash, v.language, s.created_at, s.updated_at,
-         s.dedicated, s.tag, s.timeout_ms, s.max_attempts, s.priority
+         s.dedicated, s.tag, s.timeout_ms, s.max_attempts, s.priority, s.max_running, s.rate_max, s.rate_window_ms
   FROM millrace.scripts s
   JOIN millrace.script_versions v ON v.path = s.path AND v.version = s.latest_version
   ORDER BY s.path`;
@@ -71,7 +71,8 @@ export const LIST_VERSIONS = `
 
 /** $1 path */
 export const SELECT_SCRIPT_SETTINGS = `
-  SELECT path, dedicated, tag, timeout_ms, max_attempts, priority FROM millrace.scripts WHERE path = $1`;
+  SELECT path, dedicated, tag, timeout_ms, max_attempts, priority, max_running, rate_max, rate_window_ms
+  FROM millrace.scripts WHERE path = $1`;
 
 /**
  * $1 path, then for each setting a "was given" flag and its value, so that an explicit null
@@ -84,16 +85,29 @@ export const UPDATE_SCRIPT_SETTINGS = `
     timeout_ms   = CASE WHEN $6::boolean  THEN $7::int     ELSE timeout_ms END,
     max_attempts = CASE WHEN $8::boolean  THEN $9::int     ELSE max_attempts END,
     priority     = CASE WHEN $10::boolean THEN $11::int    ELSE priority END,
+    max_running  = CASE WHEN $12::boolean THEN $13::int    ELSE max_running END,
+    rate_max       = CASE WHEN $14::boolean THEN $15::int  ELSE rate_max END,
+    rate_window_ms = CASE WHEN $14::boolean THEN $16::int  ELSE rate_window_ms END,
     updated_at   = now()
   WHERE path = $1
-  RETURNING path, dedicated, tag, timeout_ms, max_attempts, priority`;
+  RETURNING path, dedicated, tag, timeout_ms, max_attempts, priority, max_running, rate_max, rate_window_ms`;
+
+/**
+ * $1 path, $2 max_running, $3 rate_max, $4 rate_window_ms. The queue enforces a script's limits
+ * through its row in millrace.flow_limits (key 'script:<path>', created by the first limited
+ * push): changed limits apply to the jobs already queued, at their next claim.
+ */
+export const UPDATE_SCRIPT_FLOW_LIMITS = `
+  UPDATE millrace.flow_limits SET max_running = $2, rate_max = $3, rate_window_ms = $4
+  WHERE key = 'script:' || $1
+    AND (max_running, rate_max, rate_window_ms) IS DISTINCT FROM ($2::int, $3::int, $4::int)`;
 
 /**
  * $1 text[] of distinct paths. Hot: the queue runs it on every push (and once per pushMany), so
  * it is one primary-key lookup per distinct path and reads only the small scripts table.
  */
 export const SELECT_JOB_DEFAULTS = `
-  SELECT path, latest_hash, dedicated, tag, timeout_ms, max_attempts, priority
+  SELECT path, latest_hash, dedicated, tag, timeout_ms, max_attempts, priority, max_running, rate_max, rate_window_ms
   FROM millrace.scripts WHERE path = ANY($1::text[])`;
 
 /** $1 path. Existence check for a group's dedicatedWorker. */

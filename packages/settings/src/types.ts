@@ -34,6 +34,16 @@ export interface ScriptSettings {
   timeoutMs: number | null;
   maxAttempts: number;
   priority: number;
+  /** at most this many of its jobs run at once, across every worker; null: no limit */
+  maxRunning: number | null;
+  /** at most `max` of its jobs start in any `windowMs` (sliding); null: no limit */
+  rateLimit: RateLimit | null;
+}
+
+/** At most `max` starts in any window of `windowMs` (docs/flow-control.md). */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
 }
 
 export type ScriptSettingsPatch = Partial<ScriptSettings>;
@@ -88,6 +98,8 @@ export interface JobDefaults {
   timeoutMs: number | null;
   maxAttempts: number;
   priority: number;
+  maxRunning: number | null;
+  rateLimit: RateLimit | null;
 }
 
 export interface WorkerGroupInput {

@@ -19,6 +19,8 @@ export type Job = {
   maxAttempts: number;
   priority: number;
   timeoutMs: number | null;
+  concurrencyKey: string | null;
+  uniqueKey: string | null;
   createdAt: string;
   scheduledFor: string;
   startedAt: string | null;
@@ -38,7 +40,13 @@ export type ScriptSettings = {
   timeoutMs: number | null;
   maxAttempts: number;
   priority: number;
+  /** running jobs at once across every worker; null: no limit (docs/flow-control.md) */
+  maxRunning: number | null;
+  /** starts per sliding window; null: no limit */
+  rateLimit: RateLimit | null;
 };
+
+export type RateLimit = { max: number; windowMs: number };
 
 export type Script = {
   path: string;

@@ -1,22 +1,11 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkerFixture, type WorkerFixture, waitFor } from './test-support';
-
-const WORKER_PROCESS = fileURLToPath(new URL('../test-fixtures/worker-process.mjs', import.meta.url));
-
-function spawnWorker(url: string, name: string, group = 'default') {
-  const child = spawn(process.execPath, [WORKER_PROCESS], {
-    env: { ...process.env, DATABASE_URL: url, MILLRACE_WORKER_NAME: name, MILLRACE_GROUP: group },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-  });
-  return { child, ready };
-}
+import {
+  openWorkerFixture,
+  spawnWorkerProcess as spawnWorker,
+  type WorkerFixture,
+  waitFor,
+} from './test-support';
 
 // A worker in another process needs a database it can reach: PostgreSQL only.
 describe.runIf(testDrivers().includes('postgres'))('a worker killed mid-job', () => {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Queue } from '@millrace/queue';
 import { Settings } from '@millrace/settings';
 import { openTestDb, type TestDb, waitFor } from '@millrace/testing';
@@ -49,3 +51,19 @@ export async function openWorkerFixture(driver: TestDb['driver']): Promise<Worke
 }
 
 export { waitFor };
+
+const WORKER_PROCESS = fileURLToPath(new URL('../test-fixtures/worker-process.mjs', import.meta.url));
+
+/** A worker in a process of its own (test-fixtures/worker-process.mjs), for tests that signal or SIGKILL it. */
+export function spawnWorkerProcess(url: string, name: string, group = 'default') {
+  const child = spawn(process.execPath, [WORKER_PROCESS], {
+    env: { ...process.env, DATABASE_URL: url, MILLRACE_WORKER_NAME: name, MILLRACE_GROUP: group },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+  });
+  return { child, ready, exited };
+}

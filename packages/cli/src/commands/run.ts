@@ -9,6 +9,12 @@ export interface RunFlags extends DbFlags {
   count?: number;
   timeout?: number;
   tag?: string;
+  uniqueKey?: string;
+  uniqueWhileRunning?: boolean;
+  debounce?: number;
+  concurrencyKey?: string;
+  concurrencyLimit?: number;
+  rateLimit?: { max: number; windowMs: number };
 }
 
 /**
@@ -20,7 +26,17 @@ export async function runCommand(path: string, flags: RunFlags, io: Io): Promise
   try {
     const queue = new Queue(db);
     const count = flags.count ?? 1;
-    const requests = Array.from({ length: count }, () => ({ path, args: flags.args ?? {}, tag: flags.tag }));
+    const requests = Array.from({ length: count }, () => ({
+      path,
+      args: flags.args ?? {},
+      tag: flags.tag,
+      uniqueKey: flags.uniqueKey,
+      uniqueWhileRunning: flags.uniqueWhileRunning,
+      debounceMs: flags.debounce,
+      concurrencyKey: flags.concurrencyKey,
+      concurrencyLimit: flags.concurrencyLimit,
+      rateLimit: flags.rateLimit,
+    }));
     const ids = await queue.pushMany(requests);
     if (!flags.wait) {
       for (const id of ids) io.out(id);

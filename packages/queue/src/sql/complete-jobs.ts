@@ -24,6 +24,8 @@
  * 6.6 → 5.7 µs a job for complete at batch 1000 (20,000-job drains, median of 7, side by side);
  * bench/queue-throughput.mjs shows it with the ctid claim (docs/design.md).
  * The counters (sql/counters.ts) are kept in the same statement, from `ended`.
+ * A job with a flow key (a concurrency or rate limit) that leaves the running state NOTIFYs its
+ * tag: a slot of its key is free, and a worker that found the key full may claim again.
  */
 import { DONE_CHANNEL } from '../channels';
 import { COUNTED, countEnded, UNSUCCESSFUL_ONLY } from './counters';
@@ -46,7 +48,8 @@ requeued AS (
   -- probe the primary key with the ids: a plan built on stale statistics must never scan the queue once per input row
   WHERE q.id = ANY (ARRAY(SELECT id FROM input WHERE status = 'failure'))
     AND q.id = i.id AND was.id = q.id AND q.claim_token = i.token AND q.running AND ${RETRY}
-  RETURNING q.id, q.attempt, was.worker, i.error, coalesce(to_timestamp(i.started_at_ms / 1000), was.started_at) AS started_at
+  RETURNING q.id, q.attempt, was.worker, i.error, coalesce(to_timestamp(i.started_at_ms / 1000), was.started_at) AS started_at,
+            q.tag, q.flow_key
 ),
 attempts AS (
   INSERT INTO millrace.job_attempts (job_id, attempt, status, error, worker, started_at)
@@ -61,7 +64,7 @@ removed AS (
             coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at) AS started_at,
             coalesce(i.duration_ms, (date_part('epoch', clock_timestamp()
                      - coalesce(to_timestamp(i.started_at_ms / 1000), q.started_at)) * 1000)::int) AS duration_ms,
-            q.tag, q.path, q.scheduled_for
+            q.tag, q.path, q.scheduled_for, q.flow_key
 ),
 completed AS (
   INSERT INTO millrace.job_completed (id, status, result, error, worker, attempt, started_at, completed_at, duration_ms, tag, path)
@@ -76,6 +79,13 @@ ${countEnded(
   `SELECT tag, status, duration_ms, greatest(0, date_part('epoch', started_at - scheduled_for) * 1000) AS latency_ms
   FROM removed`,
 )},
+-- a limited job that ends frees a slot of its key: wake the workers of its tag (docs/flow-control.md)
+freed AS (
+  SELECT pg_notify('millrace_jobs', tag) FROM (
+    SELECT DISTINCT tag FROM (SELECT tag, flow_key FROM removed UNION ALL SELECT tag, flow_key FROM requeued) f
+    WHERE flow_key IS NOT NULL
+  ) d
+),
 notified AS (
   SELECT pg_notify('${DONE_CHANNEL}', string_agg(id::text, ',')) FROM (
     SELECT id, (row_number() OVER ()) / 400 AS chunk FROM completed
@@ -84,4 +94,4 @@ notified AS (
 SELECT ARRAY(SELECT id::text FROM requeued) AS retried,
        CASE WHEN (SELECT count(*) FROM removed) + (SELECT count(*) FROM requeued) = cardinality($1::bigint[])
             THEN NULL ELSE ARRAY(SELECT id::text FROM removed) END AS removed,
-       (SELECT count(*) FROM notified) AS notified, ${COUNTED}`;
+       (SELECT count(*) FROM notified) AS notified, (SELECT count(*) FROM freed) AS freed, ${COUNTED}`;

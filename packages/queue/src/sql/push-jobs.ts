@@ -28,3 +28,12 @@ SELECT i.id::text AS id,
        (SELECT count(pg_notify('${JOBS_CHANNEL}', tag)) FROM (SELECT DISTINCT tag FROM input) d) AS notified
 FROM input i
 ORDER BY i.ord`;
+
+/**
+ * The same for a batch in which some job carries a concurrency or unique key: the function
+ * millrace.push_keyed_jobs (packages/db/migrations/0009_flow_control.sql) takes the rows above plus
+ * concurrency_key, flow_key, max_running, rate_max, rate_window_ms, unique_key, unique_mode and
+ * debounce_ms, and returns one id per input row in order (a deduplicated row: the live job's id).
+ * Batches without keys never come here: the plain statement stays as it was.
+ */
+export const PUSH_KEYED_JOBS = 'SELECT id FROM millrace.push_keyed_jobs($1::json)';

@@ -3,7 +3,7 @@
 
 const JOB_COLUMNS = `
   j.id::text AS id, j.path, encode(j.script_hash, 'hex') AS hash, j.tag, j.args, j.priority, j.max_attempts, j.timeout_ms,
-  j.rerun_of::text AS rerun_of, j.created_at,
+  j.rerun_of::text AS rerun_of, j.created_at, j.concurrency_key, j.unique_key,
   coalesce(c.status, CASE WHEN q.running THEN 'running' ELSE 'queued' END) AS status,
   c.result, c.error, coalesce(c.worker, q.worker) AS worker, coalesce(c.attempt, q.attempt) AS attempt,
   q.scheduled_for, coalesce(c.started_at, q.started_at) AS started_at, c.completed_at, c.duration_ms,

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../api';
 import { dedicatedSteps } from '../dedicatedSteps';
+import { type FlowLimitsDraft, flowLimitsDraft, parseFlowLimits } from '../flowLimits';
 import { href } from '../router';
 import { tagCoverage } from '../tagCoverage';
 import type { Script, ScriptSettings } from '../types';
@@ -11,7 +12,13 @@ import { ErrorBanner } from './ErrorBanner';
 import { FieldError, InputField } from './Field';
 import { SubmitButton } from './SubmitButton';
 
-type Draft = { dedicated: boolean; tag: string; timeoutSeconds: string; attempts: string; priority: string };
+type Draft = {
+  dedicated: boolean;
+  tag: string;
+  timeoutSeconds: string;
+  attempts: string;
+  priority: string;
+} & FlowLimitsDraft;
 
 function draftOf(s: ScriptSettings): Draft {
   return {
@@ -20,6 +27,7 @@ function draftOf(s: ScriptSettings): Draft {
     timeoutSeconds: s.timeoutMs === null ? '' : String(s.timeoutMs / 1000),
     attempts: String(s.maxAttempts),
     priority: String(s.priority),
+    ...flowLimitsDraft(s),
   };
 }
 
@@ -33,6 +41,8 @@ function parseDraft(d: Draft): { ok: true; settings: ScriptSettings } | { ok: fa
     return { ok: false, message: 'Attempts must be 1 or more.' };
   const priority = Number(d.priority);
   if (!Number.isInteger(priority)) return { ok: false, message: 'Priority must be a whole number.' };
+  const limits = parseFlowLimits(d);
+  if (!limits.ok) return limits;
   const tag = d.tag.trim() || null;
   return {
     ok: true,
@@ -42,11 +52,16 @@ function parseDraft(d: Draft): { ok: true; settings: ScriptSettings } | { ok: fa
       timeoutMs: timeout === null ? null : Math.round(timeout * 1000),
       maxAttempts: attempts,
       priority,
+      maxRunning: limits.maxRunning,
+      rateLimit: limits.rateLimit,
     },
   };
 }
 
-/** The script's settings (Dedicated Workers toggle, tag, timeout, attempts, priority) and its resolved tag. */
+/**
+ * The script's settings (Dedicated Workers toggle, tag, timeout, attempts, priority, concurrency and
+ * rate limits) and its resolved tag.
+ */
 export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSaved: () => void }) {
   const [draft, setDraft] = useState(() => draftOf(script.settings));
   const [saved, setSaved] = useState({ settings: script.settings, resolvedTag: script.resolvedTag });
@@ -165,6 +180,33 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
           testId="settings-priority-input"
           type="number"
           step={1}
+        />
+        <InputField
+          label="Max running (all workers)"
+          {...draftField('maxRunning')}
+          testId="settings-max-running-input"
+          type="number"
+          min={1}
+          step={1}
+          placeholder="no limit"
+        />
+        <InputField
+          label="Rate limit: starts"
+          {...draftField('rateMax')}
+          testId="settings-rate-max-input"
+          type="number"
+          min={1}
+          step={1}
+          placeholder="no limit"
+        />
+        <InputField
+          label="… per window (seconds)"
+          {...draftField('rateWindowSeconds')}
+          testId="settings-rate-window-input"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="no limit"
         />
       </div>
       <p>

@@ -113,6 +113,16 @@ export function JobPage({ id }: { id: string }) {
               {job.attempt} of {job.maxAttempts}
             </Detail>
             <Detail label="Priority">{job.priority}</Detail>
+            {job.concurrencyKey && (
+              <Detail label="Concurrency key" testId="job-concurrency-key">
+                <span className="mono">{job.concurrencyKey}</span>
+              </Detail>
+            )}
+            {job.uniqueKey && (
+              <Detail label="Unique key" testId="job-unique-key">
+                <span className="mono">{job.uniqueKey}</span>
+              </Detail>
+            )}
             <Detail label="Timeout">{formatDuration(job.timeoutMs)}</Detail>
             <Detail label="Created">{formatTime(job.createdAt)}</Detail>
             <Detail label="Scheduled for">{formatTime(job.scheduledFor)}</Detail>

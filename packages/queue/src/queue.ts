@@ -126,7 +126,11 @@ export class Queue {
     requests: (PushOptions & { args: A })[],
   ): Promise<JobId<A, R>[]>;
   pushMany(requests: PushRequest[]): Promise<string[]>;
-  pushMany(first: PushRequest[] | JobDefinition<object>, typed?: (PushOptions & { args: object })[]) {
+  async pushMany(
+    first: PushRequest[] | JobDefinition<object>,
+    typed?: (PushOptions & { args: object })[],
+  ): Promise<string[]> {
+    // async: a refused request rejects the promise, never throws at the call
     return this.pushManyVia(Array.isArray(first) ? first : typedRequests(first, typed));
   }
 

@@ -2,9 +2,13 @@ import type { Db } from '@millrace/db';
 import { Settings } from '@millrace/settings';
 import { completionColumns } from './completion-columns';
 import { JobNotFoundError, WaitTimeoutError } from './errors';
+import { type HandledFailure, pushFailureHandlerJobs } from './failure-handler-jobs';
 import { History, isMissingRange } from './history';
+import { JobEvents } from './job-events';
 import { JobWaiters } from './job-waiters';
-import { toClaimedJob, toJob, toWorkerInfo } from './rows';
+import { pushInput } from './push-input';
+import { toClaimedJob, toJob, toJobWithOrigin, toWorkerInfo } from './rows';
+import { type FireReport, fireDueSchedules } from './schedule-firing';
 import { CANCEL_JOB } from './sql/cancel-job';
 import { CLAIM_JOBS } from './sql/claim-jobs';
 import { COMPLETE_JOBS } from './sql/complete-jobs';
@@ -132,25 +136,8 @@ export class Queue {
   }
 
   private async insertJobs(valid: ValidPush[], pin?: { hash: string; rerunOf: string }): Promise<string[]> {
-    const defaults = await this.settings.jobDefaults([...new Set(valid.map((v) => v.path))]);
-    // Built as text so each job's args (already serialised once for the size check) are not re-encoded.
-    const rows = valid.map(({ path, argsJson, options }) => {
-      const d = defaults.get(path);
-      if (!d) throw new Error(`unreachable: jobDefaults returned no entry for ${path}`);
-      const scheduledFor = options.scheduledFor ? new Date(options.scheduledFor).toISOString() : null;
-      const fields = {
-        path,
-        hash: pin?.hash ?? d.hash,
-        tag: options.tag ?? d.tag,
-        priority: options.priority ?? d.priority,
-        max_attempts: options.maxAttempts ?? d.maxAttempts,
-        timeout_ms: options.timeoutMs !== undefined ? options.timeoutMs : d.timeoutMs,
-        scheduled_for: scheduledFor,
-        rerun_of: pin?.rerunOf ?? null,
-      };
-      return `${JSON.stringify(fields).slice(0, -1)},"args":${argsJson}}`;
-    });
-    const input = `[${rows.join(',')}]`;
+    const defaults = await this.settings.jobDefaults(valid.map((v) => v.path));
+    const input = pushInput(defaults, valid, pin);
     const { rows: ids } = await this.db.query<{ id: string }>(PUSH_JOBS, [input]).catch(async (err) => {
       // the job ids ran past the last history range: maintenance has not run for a long while
       if (!isMissingRange(err)) throw err;
@@ -178,6 +165,30 @@ export class Queue {
       if (FINISHED.has(job.status)) return { status: 'already_finished' };
     }
     return { status: 'cancel_requested' };
+  }
+
+  /**
+   * Turns every due schedule tick into a job, exactly once across all schedulers (what the
+   * `Scheduler` loop runs). `now` replaces the database clock, for tests and backfills.
+   */
+  fireDueSchedules({ now }: { now?: Date } = {}): Promise<FireReport> {
+    return fireDueSchedules(this.db, this.settings, {
+      now,
+      onMissingRange: () => this.history.ensureRanges(),
+    });
+  }
+
+  /** Pushes the handler job of every recorded final failure not handed over yet (once per failure). */
+  pushFailureHandlerJobs(): Promise<HandledFailure[]> {
+    return pushFailureHandlerJobs(this.db, this.settings, {
+      maxArgsBytes: this.maxArgsBytes,
+      onMissingRange: () => this.history.ensureRanges(),
+    });
+  }
+
+  /** Subscribes to job events (completed, failed, retried, canceled): at most once, while connected. */
+  events(): Promise<JobEvents> {
+    return JobEvents.open(this.db);
   }
 
   // ── worker side ────────────────────────────────────────────────────────────
@@ -326,7 +337,7 @@ export class Queue {
     this.assertJobId(id);
     const { rows } = await this.db.query(GET_JOB, [id]);
     if (rows.length === 0) throw new JobNotFoundError(id);
-    return toJob(rows[0]);
+    return toJobWithOrigin(rows[0]);
   }
 
   /** Waits for the job to finish (woken by NOTIFY); throws WaitTimeoutError after `timeoutMs`. */

@@ -29,6 +29,10 @@ export interface Job {
   startedAt: Date | null;
   completedAt: Date | null;
   durationMs: number | null;
+  /** `get` only: the schedule tick that pushed this job (null: not a scheduled run) */
+  schedule?: { name: string; tick: Date } | null;
+  /** `get` only: the failed job this failure handler job was pushed for */
+  failureOf?: string | null;
 }
 
 export interface PushOptions {

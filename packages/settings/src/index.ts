@@ -1,11 +1,23 @@
 export {
+  InvalidFailureHandlerError,
   InvalidPathError,
+  InvalidScheduleError,
   InvalidScriptError,
   InvalidSettingsError,
   InvalidWorkerGroupError,
+  ScheduleNotFoundError,
   ScriptNotFoundError,
   WorkerGroupNotFoundError,
 } from './errors';
+export { type CronTicks, cronTicks, nextTicks } from './schedule-cron';
+export type {
+  CatchUp,
+  FailureHandler,
+  FailureHandlerTarget,
+  Schedule,
+  ScheduleInput,
+} from './schedule-types';
+export { type ScheduleRow, toSchedule } from './schedules';
 export { scriptHash } from './scripts';
 export { Settings } from './settings';
 export { SETTINGS_CHANNEL } from './sql';

@@ -122,3 +122,22 @@ export type JobAttempt = {
   startedAt: string | null;
   endedAt: string;
 };
+
+/** GET /api/schedules (docs/schedules.md) */
+export type Schedule = {
+  name: string;
+  path: string;
+  cron: string;
+  timezone: string;
+  args: Record<string, unknown>;
+  enabled: boolean;
+  catchUp: 'one' | 'skip';
+  nextTick: string | null;
+  nextRuns: string[];
+  lastTick: string | null;
+  lastRun: { id: string; status: JobStatus; completedAt: string | null } | null;
+};
+
+export type ScheduleInput = Partial<
+  Pick<Schedule, 'path' | 'cron' | 'timezone' | 'args' | 'enabled' | 'catchUp'>
+>;

@@ -47,6 +47,9 @@ for (const driver of ['postgres', 'pglite'] as const) {
       await expect(page).toHaveURL(/#\/jobs\/[^/?]+$/);
       await expectJobStatus(page, 'success');
       await expect(page.getByTestId('job-result')).toContainText('"e2e"');
+      await expect(page.getByTestId('job-schedule'), 'the run says which schedule made it').toContainText(
+        'every-ten-seconds',
+      );
 
       await page.getByTestId('nav-schedules').click();
       await row.getByTestId('schedule-enabled-toggle').uncheck();

@@ -24,6 +24,10 @@ export type Job = {
   startedAt: string | null;
   completedAt: string | null;
   durationMs: number | null;
+  /** GET /api/jobs/:id only: the schedule tick that pushed it */
+  schedule?: { name: string; tick: string } | null;
+  /** GET /api/jobs/:id only: the failed job this failure handler run was pushed for */
+  failureOf?: string | null;
 };
 
 /** What a deploy can be written in. */

@@ -190,6 +190,31 @@ describe.each(testDrivers())('failure handlers on %s', (driver) => {
     }
   });
 
+  it('a non-retryable failure and a job a stopping worker gave up on get the handler too', async () => {
+    const fatal = await f.queue.push('f/test/noop', {}, { tag: 'fh7', maxAttempts: 5 });
+    const [c] = await waitFor(() => f.queue.claim('w1', ['fh7'], 1).then((j) => (j.length ? j : null)));
+    await f.queue.complete([
+      { id: fatal, token: c.token, status: 'failure', error: { message: 'fatal' }, retryable: false },
+    ]);
+    const abandoned = await f.queue.push('f/test/noop', {}, { tag: 'fh7' });
+    while ((await f.queue.get(abandoned)).status !== 'failure') {
+      const [j] = await waitFor(() => f.queue.claim('w1', ['fh7'], 1).then((x) => (x.length ? x : null)));
+      await f.queue.abandon([{ id: j.id, token: j.token }]);
+    }
+    const handled = await f.queue.pushFailureHandlerJobs();
+    expect(handled.map((h) => h.failedJobId).sort()).toEqual([fatal, abandoned].sort());
+  });
+
+  it("leaves the failed job's args out when the handler's args would pass the limit", async () => {
+    const small = new Queue(f.db, { settings: f.settings, maxArgsBytes: 2048 });
+    const id = await small.push('f/test/noop', { blob: 'x'.repeat(1990) }, { tag: 'fh8' });
+    await finish(f, id, 'fh8', 'failure');
+    const [h] = await small.pushFailureHandlerJobs();
+    const job = await f.queue.get(h.handlerJobId as string);
+    expect(job.args).toMatchObject({ failedJob: { id, argsOmitted: true } });
+    expect(job.args.failedJob).not.toHaveProperty('args');
+  });
+
   it('a handler script that is gone is recorded as skipped, once', async () => {
     await f.settings.deployScript({ path: 'f/ops/gone', content: 'export const main = () => 1;' });
     await f.settings.setFailureHandler({ script: 'f/test/other' }, 'f/ops/gone');

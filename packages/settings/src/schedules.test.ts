@@ -56,12 +56,22 @@ describe.each(testDrivers())('schedule definitions on %s', (driver) => {
     ['a bad catchUp', 'x', { path: SCRIPT, cron: '* * * * *', catchUp: 'all' }, /catchUp/],
     ['a malformed path', 'x', { path: 'nope', cron: '* * * * *' }, /path/],
     ['no cron on create', 'x', { path: SCRIPT }, /required/],
+    ['args over 256 KiB', 'x', { path: SCRIPT, cron: '* * * * *', args: { b: 'x'.repeat(262_144) } }, /args/],
   ])('refuses %s with InvalidScheduleError and writes nothing', async (_label, name, input, message) => {
     const err = await f.settings.setSchedule(name, input as never).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidScheduleError);
     expect(err.code).toBe('invalid_schedule');
     expect(err.message).toMatch(message);
     expect(await f.settings.listSchedules()).toEqual([]);
+  });
+
+  it('accepts nicknames and six fields (seconds first)', async () => {
+    const daily = await f.settings.setSchedule('daily', { path: SCRIPT, cron: '@daily' });
+    expect(daily.nextTick?.getUTCHours()).toBe(0);
+    const fast = await f.settings.setSchedule('fast', { path: SCRIPT, cron: '*/15 * * * * *' });
+    expect((fast.nextTick as Date).getTime() - Date.now()).toBeLessThan(16_000);
+    await f.settings.deleteSchedule('daily');
+    await f.settings.deleteSchedule('fast');
   });
 
   it('refuses a schedule of a script that does not exist', async () => {

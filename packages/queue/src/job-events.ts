@@ -21,6 +21,19 @@ export interface JobEvent {
 
 type Listener = (event: JobEvent) => void;
 
+/** The fields every event has, from a row of ENDED_JOBS or RETRIED_ATTEMPTS. */
+function toEvent(type: JobEventType, r: Record<string, unknown>): JobEvent {
+  return {
+    type,
+    id: r.id as string,
+    path: r.path as string,
+    tag: r.tag as string,
+    attempt: Number(r.attempt),
+    worker: (r.worker as string) ?? null,
+    error: (r.error as JobError) ?? null,
+  };
+}
+
 const TYPE_OF: Record<string, JobEventType> = {
   success: 'completed',
   failure: 'failed',
@@ -97,16 +110,9 @@ export class JobEvents {
     for (const r of rows) {
       const type = TYPE_OF[r.status as string];
       if (!type) continue;
-      this.emit({
-        type,
-        id: r.id as string,
-        path: r.path as string,
-        tag: r.tag as string,
-        attempt: Number(r.attempt),
-        worker: (r.worker as string) ?? null,
-        error: (r.error as JobError) ?? null,
-        ...(type === 'completed' ? { result: r.result } : {}),
-      });
+      const event = toEvent(type, r);
+      if (type === 'completed') event.result = r.result;
+      this.emit(event);
     }
   }
 
@@ -118,16 +124,9 @@ export class JobEvents {
       [Number(attempt)],
     ]);
     for (const r of rows) {
-      this.emit({
-        type: 'retried',
-        id: r.id as string,
-        path: r.path as string,
-        tag: r.tag as string,
-        attempt: Number(r.attempt),
-        worker: (r.worker as string) ?? null,
-        error: (r.error as JobError) ?? null,
-        attemptStatus: r.attempt_status as 'failure' | 'lost',
-      });
+      const event = toEvent('retried', r);
+      event.attemptStatus = r.attempt_status as 'failure' | 'lost';
+      this.emit(event);
     }
   }
 

@@ -17,7 +17,6 @@ export type {
   Schedule,
   ScheduleInput,
 } from './schedule-types';
-export { type ScheduleRow, toSchedule } from './schedules';
 export { scriptHash } from './scripts';
 export { Settings } from './settings';
 export { SETTINGS_CHANNEL } from './sql';

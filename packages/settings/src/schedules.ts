@@ -11,7 +11,7 @@ import { SCRIPT_EXISTS } from './sql';
  * never fires for a tick from before it existed. The queue's schedulers fire it from there.
  */
 
-export interface ScheduleRow {
+interface ScheduleRow {
   name: string;
   path: string;
   cron: string;
@@ -28,7 +28,7 @@ export interface ScheduleRow {
 
 const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
-export function toSchedule(r: ScheduleRow): Schedule {
+function toSchedule(r: ScheduleRow): Schedule {
   return {
     name: r.name,
     path: r.path,

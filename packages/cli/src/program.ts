@@ -3,6 +3,7 @@ import { deployCommand } from './commands/deploy';
 import { devCommand } from './commands/dev';
 import { migrateCommand } from './commands/migrate';
 import { runCommand } from './commands/run';
+import { registerScheduleCommand } from './commands/schedule';
 import { serverCommand } from './commands/server';
 import { workerCommand } from './commands/worker';
 import { DEFAULT_DATA_DIR } from './database';
@@ -114,5 +115,6 @@ export function buildProgram(io: Io = processIo): Command {
       ),
   ).action((path, flags) => runCommand(path, flags, io));
 
+  registerScheduleCommand(program, io, dbOptions);
   return program;
 }

@@ -5,6 +5,7 @@ import historyPartitions0004 from '../migrations/0004_history_partitions.sql';
 import jobCounters0005 from '../migrations/0005_job_counters.sql';
 import unsuccessfulFilters0006 from '../migrations/0006_unsuccessful_filters.sql';
 import workerGroupLimits0007 from '../migrations/0007_worker_group_limits.sql';
+import schedulesFailureHandlers0008 from '../migrations/0008_schedules_failure_handlers.sql';
 import flowControl0009 from '../migrations/0009_flow_control.sql';
 import scriptDependencies0010 from '../migrations/0010_script_dependencies.sql';
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { id: 5, name: '0005_job_counters', sql: jobCounters0005 },
   { id: 6, name: '0006_unsuccessful_filters', sql: unsuccessfulFilters0006 },
   { id: 7, name: '0007_worker_group_limits', sql: workerGroupLimits0007 },
+  { id: 8, name: '0008_schedules_failure_handlers', sql: schedulesFailureHandlers0008 },
   { id: 9, name: '0009_flow_control', sql: flowControl0009 },
   { id: 10, name: '0010_script_dependencies', sql: scriptDependencies0010 },
 ];

@@ -2,11 +2,14 @@ import type { Db, Queryable } from '@millrace/db';
 import { Settings } from '@millrace/settings';
 import { completionColumns } from './completion-columns';
 import { JobNotFoundError, WaitTimeoutError } from './errors';
+import { type HandledFailure, pushFailureHandlerJobs } from './failure-handler-jobs';
 import { History } from './history';
 import { type JobDefinition, type JobId, pushTarget, typedRequests } from './job-definition';
+import { JobEvents } from './job-events';
 import { JobWaiters } from './job-waiters';
 import { asQueryable, type HostClient, insertJobs } from './push';
-import { toClaimedJob, toJob, toWorkerInfo } from './rows';
+import { toClaimedJob, toJob, toJobWithOrigin, toWorkerInfo } from './rows';
+import { type FireReport, fireDueSchedules } from './schedule-firing';
 import { CANCEL_JOB } from './sql/cancel-job';
 import { CLAIM_JOBS } from './sql/claim-jobs';
 import { COMPLETE_JOBS } from './sql/complete-jobs';
@@ -215,6 +218,28 @@ export class Queue {
     return { status: 'cancel_requested' };
   }
 
+  /**
+   * Turns every due schedule tick into a job, exactly once across all schedulers (what the
+   * `Scheduler` loop runs). `now` replaces the database clock, for tests and backfills.
+   */
+  fireDueSchedules({ now }: { now?: Date } = {}): Promise<FireReport> {
+    return fireDueSchedules(this.db, { settings: this.settings, history: this.history }, { now });
+  }
+
+  /** Pushes the handler job of every recorded final failure not handed over yet (once per failure). */
+  pushFailureHandlerJobs(): Promise<HandledFailure[]> {
+    return pushFailureHandlerJobs(
+      this.db,
+      { settings: this.settings, history: this.history },
+      { maxArgsBytes: this.maxArgsBytes },
+    );
+  }
+
+  /** Subscribes to job events (completed, failed, retried, canceled): at most once, while connected. */
+  events(): Promise<JobEvents> {
+    return JobEvents.open(this.db);
+  }
+
   // ── worker side ────────────────────────────────────────────────────────────
 
   /** Claims up to `limit` runnable jobs of `tags` for `worker`: one statement, SKIP LOCKED. */
@@ -365,7 +390,7 @@ export class Queue {
     this.assertJobId(id);
     const { rows } = await this.db.query(GET_JOB, [id]);
     if (rows.length === 0) throw new JobNotFoundError(id);
-    return toJob(rows[0]);
+    return toJobWithOrigin(rows[0]);
   }
 
   /** Waits for the job to finish (woken by NOTIFY); throws WaitTimeoutError after `timeoutMs`. */

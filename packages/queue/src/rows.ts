@@ -38,6 +38,17 @@ export function toJob(r: Row): Job {
   } as Job;
 }
 
+/** `get`'s row: the job and where it came from. */
+export function toJobWithOrigin(r: Row): Job {
+  const job = toJob(r);
+  job.schedule =
+    r.origin_schedule == null
+      ? null
+      : { name: r.origin_schedule as string, tick: date(r.origin_tick) as Date };
+  job.failureOf = (r.origin_failure_of as string) ?? null;
+  return job;
+}
+
 export function toClaimedJob(r: Row): ClaimedJob {
   return {
     id: r.id as string,

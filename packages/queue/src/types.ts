@@ -30,6 +30,10 @@ interface JobFields<A> {
   createdAt: Date;
   /** when a queued or running job becomes (or became) claimable; null once the job has ended */
   scheduledFor: Date | null;
+  /** `get` only: the schedule tick that pushed this job (null: not a scheduled run) */
+  schedule?: { name: string; tick: Date } | null;
+  /** `get` only: the failed job this failure handler job was pushed for */
+  failureOf?: string | null;
 }
 
 /** Waiting for a worker (a retried or released job too: its earlier attempts are in `queue.attempts`). */
@@ -73,6 +77,10 @@ export interface FailedJob<A = JobArgs> extends JobFields<A> {
   startedAt: Date | null;
   completedAt: Date;
   durationMs: number | null;
+  /** `get` only: the schedule tick that pushed this job (null: not a scheduled run) */
+  schedule?: { name: string; tick: Date } | null;
+  /** `get` only: the failed job this failure handler job was pushed for */
+  failureOf?: string | null;
 }
 
 /** A job canceled before it started has no worker or start; `error` says who canceled it, when known. */

@@ -1,8 +1,8 @@
 import { validateScriptPath } from '@millrace/settings';
 import { z } from 'zod';
 import { ArgsTooLargeError, InvalidArgsError, InvalidJobOptionsError } from './errors';
-import { findNotJson } from './json-args';
 import { flowOptionRules, flowOptions } from './flow-options';
+import { findNotJson } from './json-args';
 import type { PushOptions } from './types';
 
 // Every public queue call checks its input here, before any SQL runs: bad input writes nothing.

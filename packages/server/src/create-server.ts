@@ -13,6 +13,7 @@ import { registerLogStreamRoute } from './routes/job-logs-stream';
 import { registerJobRoutes } from './routes/jobs';
 import { registerOverviewRoutes } from './routes/overview';
 import { registerRunRoutes } from './routes/run';
+import { registerScheduleRoutes } from './routes/schedules';
 import { registerScriptRoutes } from './routes/scripts';
 import { registerTimelineRoutes } from './routes/timeline';
 import { registerWorkerGroupRoutes } from './routes/worker-groups';
@@ -76,6 +77,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   registerRunRoutes(app, ctx);
   registerOverviewRoutes(app, ctx);
   registerTimelineRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
 
   const metrics = new ServerMetrics(queue, { defaultMetrics: options.defaultMetrics });
   app.get('/metrics', async (_request, reply) => {

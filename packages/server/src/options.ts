@@ -49,6 +49,8 @@ export interface ServerOptions {
   retentionMs?: number;
   /** startServer: run the history maintenance (id ranges, retention) in this process (default true) */
   maintainHistory?: boolean;
+  /** startServer: run a scheduler loop (due schedules, failure handler jobs; docs/schedules.md) (default true) */
+  runSchedules?: boolean;
 }
 
 export interface InternalErrorReport {

@@ -28,6 +28,11 @@ export function jobJson(job: Job, { list = false } = {}) {
     startedAt: iso(job.startedAt),
     completedAt: iso(job.completedAt),
     durationMs: job.durationMs,
+    // GET /api/jobs/:id only: the schedule tick or the failed job that pushed it
+    ...(job.schedule !== undefined
+      ? { schedule: job.schedule && { name: job.schedule.name, tick: iso(job.schedule.tick) } }
+      : {}),
+    ...(job.failureOf !== undefined ? { failureOf: job.failureOf } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { History, Queue } from '@millrace/queue';
+import { History, Queue, Scheduler } from '@millrace/queue';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server';
 import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './options';
@@ -15,7 +15,8 @@ export interface RunningServer {
 
 /**
  * Creates the server and listens on `host:port` (refusing a non-loopback host without a token).
- * It also keeps history bounded (docs/history.md) unless `maintainHistory` is false.
+ * It also keeps history bounded (docs/history.md) unless `maintainHistory` is false, and fires
+ * schedules (docs/schedules.md) unless `runSchedules` is false.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
@@ -36,6 +37,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.maintainHistory === false
       ? null
       : history.start({ onError: (err) => console.error('[millrace history]', err) });
+  const scheduler =
+    options.runSchedules === false
+      ? null
+      : await new Scheduler(queue, { onError: (err) => console.error('[millrace scheduler]', err) }).start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -45,6 +50,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app,
     async close() {
       await stopHistory?.();
+      await scheduler?.stop();
       await app.close();
     },
   };

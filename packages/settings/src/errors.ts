@@ -110,3 +110,32 @@ export class DependencyTimeoutError extends DependencyError {
     super('dependency_timeout', packageName, reason, options);
   }
 }
+
+export class ScheduleNotFoundError extends MillraceError {
+  readonly scheduleName: string;
+
+  constructor(name: string) {
+    super('schedule_not_found', `schedule not found: ${name}`);
+    this.scheduleName = name;
+  }
+}
+
+/** A schedule name or definition refused (cron, timezone, args, path); `issues` lists every problem. */
+export class InvalidScheduleError extends MillraceError {
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    super('invalid_schedule', `invalid schedule: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+/** A failure handler target or handler path refused. */
+export class InvalidFailureHandlerError extends MillraceError {
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    super('invalid_failure_handler', `invalid failure handler: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}

@@ -5,14 +5,25 @@ export {
   DependencyNotFoundError,
   DependencyTimeoutError,
   DependencyVersionNotFoundError,
+  InvalidFailureHandlerError,
   InvalidPathError,
+  InvalidScheduleError,
   InvalidScriptError,
   InvalidSettingsError,
   InvalidWorkerGroupError,
   RegistryUnreachableError,
+  ScheduleNotFoundError,
   ScriptNotFoundError,
   WorkerGroupNotFoundError,
 } from './errors';
+export { type CronTicks, cronTicks, nextTicks } from './schedule-cron';
+export type {
+  CatchUp,
+  FailureHandler,
+  FailureHandlerTarget,
+  Schedule,
+  ScheduleInput,
+} from './schedule-types';
 export { scriptHash } from './scripts';
 export { Settings } from './settings';
 export { SETTINGS_CHANNEL } from './sql';

@@ -1,6 +1,9 @@
 import type { Db, Queryable } from '@millrace/db';
 import { defaultCacheDir } from './deps/package-cache';
 import type { DependencyOptions } from './deps/resolve';
+import * as failureHandlers from './failure-handlers';
+import type { FailureHandler, FailureHandlerTarget, Schedule, ScheduleInput } from './schedule-types';
+import * as schedules from './schedules';
 import { setScriptSettings } from './script-settings';
 import * as scripts from './scripts';
 import type {
@@ -25,6 +28,7 @@ import {
   validateScriptPath,
   validateWorkerGroupName,
 } from './validate';
+import { parseFailureHandler, parseScheduleInput, validateScheduleName } from './validate-schedule';
 import { watch } from './watch';
 import * as groups from './worker-groups';
 
@@ -126,6 +130,35 @@ export class Settings {
 
   async deleteWorkerGroup(name: string): Promise<void> {
     return groups.deleteWorkerGroup(this.#db, validateWorkerGroupName(name));
+  }
+
+  /** Creates or updates a cron schedule (docs/schedules.md); fields left out keep their value. */
+  async setSchedule(name: string, input: ScheduleInput): Promise<Schedule> {
+    return schedules.setSchedule(this.#db, validateScheduleName(name), parseScheduleInput(input));
+  }
+
+  async getSchedule(name: string): Promise<Schedule> {
+    return schedules.getSchedule(this.#db, validateScheduleName(name));
+  }
+
+  async listSchedules(): Promise<Schedule[]> {
+    return schedules.listSchedules(this.#db);
+  }
+
+  async deleteSchedule(name: string): Promise<void> {
+    return schedules.deleteSchedule(this.#db, validateScheduleName(name));
+  }
+
+  /** Sets the on-failure handler of a script or worker group; `null` removes it. */
+  async setFailureHandler(
+    target: FailureHandlerTarget,
+    handler: string | null,
+  ): Promise<FailureHandler | null> {
+    return failureHandlers.setFailureHandler(this.#db, ...parseFailureHandler(target, handler));
+  }
+
+  async listFailureHandlers(): Promise<FailureHandler[]> {
+    return failureHandlers.listFailureHandlers(this.#db);
   }
 
   /** Calls `fn` on every change made by any process on this database; resolves to an unsubscribe. */

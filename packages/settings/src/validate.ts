@@ -54,7 +54,7 @@ export function parseWorkerGroupInput(input: unknown): WorkerGroupInput {
 }
 
 /** One line per problem, prefixed with the field it concerns, so a caller can fix them all at once. */
-function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') return `unknown key(s): ${issue.keys.join(', ')}`;

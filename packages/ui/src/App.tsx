@@ -3,6 +3,7 @@ import { api } from './api';
 import { TokenPrompt } from './components/TokenPrompt';
 import { JobPage } from './pages/JobPage';
 import { RunsPage } from './pages/RunsPage';
+import { SchedulesPage } from './pages/SchedulesPage';
 import { ScriptsPage } from './pages/ScriptsPage';
 import { TimelinePage } from './pages/TimelinePage';
 import { WorkersPage } from './pages/WorkersPage';
@@ -16,6 +17,7 @@ const NAV = [
   { id: 'scripts', label: 'Scripts', to: href.scripts(), active: (r: Route) => r.page === 'scripts' },
   { id: 'workers', label: 'Workers', to: href.workers(), active: (r: Route) => r.page === 'workers' },
   { id: 'timeline', label: 'Timeline', to: href.timeline(), active: (r: Route) => r.page === 'timeline' },
+  { id: 'schedules', label: 'Schedules', to: href.schedules(), active: (r: Route) => r.page === 'schedules' },
 ];
 
 function Page({ route }: { route: Route }) {
@@ -30,6 +32,8 @@ function Page({ route }: { route: Route }) {
       return <WorkersPage />;
     case 'timeline':
       return <TimelinePage />;
+    case 'schedules':
+      return <SchedulesPage />;
   }
 }
 

@@ -7,6 +7,8 @@ import type {
   JobFilter,
   JobInput,
   JobStatus,
+  Schedule,
+  ScheduleInput,
   Script,
   ScriptSettings,
   ScriptVersion,
@@ -132,6 +134,11 @@ export const api = {
   cancelJob: (id: string) => request<Job>('POST', `/api/jobs/${encodeURIComponent(id)}/cancel`),
   rerunJob: (id: string) => request<{ id: string }>('POST', `/api/jobs/${encodeURIComponent(id)}/rerun`, {}),
   jobLogs: (id: string) => request<string>('GET', `/api/jobs/${encodeURIComponent(id)}/logs`),
+
+  listSchedules: () => request<{ schedules: Schedule[] }>('GET', '/api/schedules').then((r) => r.schedules),
+  putSchedule: (name: string, input: ScheduleInput) =>
+    request<Schedule>('PUT', `/api/schedules/${encodeURIComponent(name)}`, input),
+  deleteSchedule: (name: string) => request<void>('DELETE', `/api/schedules/${encodeURIComponent(name)}`),
 
   counts: () => request<Counts>('GET', '/api/counts'),
   throughput: (minutes: number) => request<Throughput>('GET', `/api/stats/throughput${query({ minutes })}`),

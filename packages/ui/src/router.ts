@@ -1,4 +1,4 @@
-// Hash routing: #/runs?path=…, #/jobs/<id>, #/scripts, #/scripts/<path>, #/workers, #/timeline.
+// Hash routing: #/runs?path=…, #/jobs/<id>, #/scripts, #/scripts/<path>, #/workers, #/timeline, #/schedules.
 import { useEffect, useState } from 'react';
 
 export type Route =
@@ -6,7 +6,8 @@ export type Route =
   | { page: 'job'; id: string }
   | { page: 'scripts'; path: string | null }
   | { page: 'workers' }
-  | { page: 'timeline' };
+  | { page: 'timeline' }
+  | { page: 'schedules' };
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -17,6 +18,7 @@ export function parseHash(hash: string): Route {
   if (head === 'scripts') return { page: 'scripts', path: rest.length > 0 ? rest.join('/') : null };
   if (head === 'workers') return { page: 'workers' };
   if (head === 'timeline') return { page: 'timeline' };
+  if (head === 'schedules') return { page: 'schedules' };
   return { page: 'runs', query: new URLSearchParams(search) };
 }
 
@@ -30,6 +32,7 @@ export const href = {
   script: (path: string) => `#/scripts/${path.split('/').map(encodeURIComponent).join('/')}`,
   workers: () => '#/workers',
   timeline: () => '#/timeline',
+  schedules: () => '#/schedules',
 };
 
 export function navigate(to: string): void {

@@ -26,6 +26,10 @@ export type Job = {
   startedAt: string | null;
   completedAt: string | null;
   durationMs: number | null;
+  /** GET /api/jobs/:id only: the schedule tick that pushed it */
+  schedule?: { name: string; tick: string } | null;
+  /** GET /api/jobs/:id only: the failed job this failure handler run was pushed for */
+  failureOf?: string | null;
 };
 
 /** What a deploy can be written in. */
@@ -142,3 +146,22 @@ export type JobAttempt = {
   startedAt: string | null;
   endedAt: string;
 };
+
+/** GET /api/schedules (docs/schedules.md) */
+export type Schedule = {
+  name: string;
+  path: string;
+  cron: string;
+  timezone: string;
+  args: Record<string, unknown>;
+  enabled: boolean;
+  catchUp: 'one' | 'skip';
+  nextTick: string | null;
+  nextRuns: string[];
+  lastTick: string | null;
+  lastRun: { id: string; status: JobStatus; completedAt: string | null } | null;
+};
+
+export type ScheduleInput = Partial<
+  Pick<Schedule, 'path' | 'cron' | 'timezone' | 'args' | 'enabled' | 'catchUp'>
+>;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Db } from '@millrace/db';
 import type { Handler } from '@millrace/dedicated-runner';
-import { History, Queue } from '@millrace/queue';
+import { History, Queue, Scheduler } from '@millrace/queue';
 import { Settings, type WorkerGroup } from '@millrace/settings';
 import { resolveRunAs } from './cold/run-as';
 import { DedicatedExecutor, HandlerExecutor } from './dedicated-executor';
@@ -46,6 +46,8 @@ export interface StartWorkerOptions {
   retentionMs?: number;
   /** run the history maintenance (id ranges, retention; docs/history.md) in this worker (default true) */
   maintainHistory?: boolean;
+  /** run a scheduler loop: fire due schedules, push failure handler jobs (docs/schedules.md; default true) */
+  runSchedules?: boolean;
 }
 
 export interface RunningWorker {
@@ -181,6 +183,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   await register();
   await loop.start(await openExecutor(mode, options, settings, onError), mode.tags, mode.env);
   const stopHistory = options.maintainHistory === false ? null : history.start({ onError });
+  const scheduler = options.runSchedules === false ? null : await new Scheduler(queue, { onError }).start();
 
   // Config changes are applied one at a time, in order.
   let applying = Promise.resolve();
@@ -226,6 +229,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       const report = await loop.stop({ deadline });
       await queue.stopWorker(name, loop.done).catch(onError);
       await stopHistory?.();
+      await scheduler?.stop();
       markStopped(report);
       return report;
     })();

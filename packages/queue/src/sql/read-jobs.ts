@@ -9,11 +9,15 @@ const JOB_COLUMNS = `
   q.scheduled_for, coalesce(c.started_at, q.started_at) AS started_at, c.completed_at, c.duration_ms,
   coalesce(q.cancel_requested, false) AS cancel_requested`;
 
+/** With the job's origin (migration 0008): the schedule tick or the failure that pushed it. */
 export const GET_JOB = `
-SELECT ${JOB_COLUMNS}
+SELECT ${JOB_COLUMNS}, sr.schedule AS origin_schedule, sr.tick AS origin_tick,
+       fh.failed_job_id::text AS origin_failure_of
 FROM millrace.jobs j
 LEFT JOIN millrace.job_queue q ON q.id = j.id
 LEFT JOIN millrace.job_completed c ON c.id = j.id
+LEFT JOIN millrace.schedule_runs sr ON sr.job_id = j.id
+LEFT JOIN millrace.failure_handler_runs fh ON fh.handler_job_id = j.id
 WHERE j.id = $1`;
 
 /**

@@ -131,6 +131,16 @@ export function JobPage({ id }: { id: string }) {
             <Detail label="Duration" testId="job-duration">
               {formatDuration(job.durationMs)}
             </Detail>
+            {job.schedule && (
+              <Detail label="Schedule" testId="job-schedule">
+                <a href={href.schedules()}>{job.schedule.name}</a> · tick {formatTime(job.schedule.tick)}
+              </Detail>
+            )}
+            {job.failureOf && (
+              <Detail label="Failure handler of" testId="job-failure-of">
+                <a href={href.job(job.failureOf)}>job {job.failureOf}</a>
+              </Detail>
+            )}
           </dl>
 
           <section className="panel" aria-labelledby="args-title">

@@ -56,6 +56,23 @@ describe.each(testDrivers())('schedules on %s', (driver) => {
     await f.settings.deleteSchedule('hourly');
   });
 
+  it("pushes a scheduled run through the script's limits like any push (maxRunning holds)", async () => {
+    const path = 'f/test/limited-cron';
+    await f.settings.deployScript({ path, content: 'export const main = () => 1;', language: 'javascript' });
+    await f.settings.setScriptSettings(path, { tag: 'limited-cron', maxRunning: 1 });
+    const ticks: Date[] = [];
+    for (const name of ['limited-a', 'limited-b']) {
+      const s = await f.settings.setSchedule(name, { path, cron: '0 * * * *' });
+      ticks.push(s.nextTick as Date);
+    }
+    const now = new Date(Math.max(...ticks.map((t) => t.getTime())) + SECOND);
+    expect((await f.queue.fireDueSchedules({ now })).fired).toHaveLength(2);
+    // two queued runs of a script that may run one at a time: one claim gets one
+    expect(await f.queue.claim('w1', ['limited-cron'], 10)).toHaveLength(1);
+    expect(await f.queue.claim('w2', ['limited-cron'], 10)).toEqual([]);
+    for (const name of ['limited-a', 'limited-b']) await f.settings.deleteSchedule(name);
+  });
+
   it('two schedulers racing for the same ticks make exactly one job per tick', async () => {
     // A second Queue with its own connection pool (PostgreSQL) or on the same instance (PGlite).
     const other = f.url ? await openDb({ url: f.url }) : f.db;

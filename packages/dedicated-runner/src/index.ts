@@ -13,6 +13,7 @@ export {
   RuntimeCrashedError,
   ScriptError,
 } from './errors';
+export { MillraceError } from './millrace-error';
 export { openRunner } from './open-runner';
 export type {
   Handler,
@@ -20,7 +21,7 @@ export type {
   RunnerOptions,
   RunOptions,
   RuntimeKind,
-  ScriptLanguage,
+  RunnerLanguage,
 } from './options';
 export {
   type Confinement,

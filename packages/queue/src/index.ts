@@ -26,6 +26,7 @@ export type {
   JobArgs,
   JobAttempt,
   JobError,
+  JobFailureReason,
   JobStatus,
   ListFilter,
   LogChunk,

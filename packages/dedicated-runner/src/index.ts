@@ -18,10 +18,10 @@ export { openRunner } from './open-runner';
 export type {
   Handler,
   HandlerContext,
+  RunnerLanguage,
   RunnerOptions,
   RunOptions,
   RuntimeKind,
-  RunnerLanguage,
 } from './options';
 export {
   type Confinement,

@@ -45,7 +45,7 @@ export const workerGroupBody = z
 const jobInput = z
   .object({
     path: text(),
-    // any JSON value: the queue refuses non-objects with INVALID_ARGS, the code clients expect
+    // any JSON value: the queue refuses non-objects with invalid_args, the code clients expect
     args: z.unknown().optional(),
     tag: text().optional(),
     priority: z.number().optional(),
@@ -116,7 +116,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, what: stri
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new HttpError(400, 'VALIDATION', `invalid ${what}: ${summary}`, { issues });
+  throw new HttpError('validation', `invalid ${what}: ${summary}`, { issues });
 }
 
 export const isTrue = (v: string | undefined) => v === 'true' || v === '1';

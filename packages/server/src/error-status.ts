@@ -41,6 +41,7 @@ export const ERROR_STATUS = {
   history_busy: 503,
   // @millrace/worker
   worker_config: 400,
+  init_script_failed: 500,
   invalid_cold_executor_options: 400,
   cold_wrapper_not_found: 500,
   row_refused: 500,

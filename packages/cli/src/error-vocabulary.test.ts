@@ -107,6 +107,16 @@ describe('one error vocabulary', () => {
     expect(owned.length).toBeGreaterThan(40);
   });
 
+  it('no package exports an error class outside MillraceError', () => {
+    const outside = PACKAGES.flatMap(([pkg, exports]) =>
+      Object.entries(exports)
+        .filter(([, v]) => typeof v === 'function' && v.prototype instanceof Error)
+        .filter(([, v]) => !((v as ErrorClass).prototype instanceof MillraceError) && v !== MillraceError)
+        .map(([name]) => `${name} (${pkg})`),
+    );
+    expect(outside).toEqual([]);
+  });
+
   it('every code is snake_case and owned by one class', () => {
     const owners = new Map<string, string>();
     for (const { code, className, pkg } of owned) {

@@ -14,7 +14,7 @@ test('the API refuses requests without the token', async ({ app }) => {
     expect(res.status, `${path} without a token`).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     if (path.startsWith('/api/'))
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     expect((await get(path, 'wrong-token-9876543210')).status, `${path} with a wrong token`).toBe(401);
     expect((await get(path, TOKEN)).status, `${path} with the token`).toBe(200);
   }

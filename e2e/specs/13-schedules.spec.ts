@@ -65,7 +65,7 @@ for (const driver of ['postgres', 'pglite'] as const) {
       await page.getByTestId('schedule-path-input').fill('f/e2e/tick');
       await page.getByTestId('schedule-cron-input').fill('99 * * * *');
       await page.getByTestId('schedule-save-button').click();
-      await expect(page.getByTestId('schedule-form-error')).toContainText('INVALID_SCHEDULE');
+      await expect(page.getByTestId('schedule-form-error')).toContainText('invalid_schedule');
       await expect(page.getByTestId('schedules-empty')).toBeVisible();
     });
   });

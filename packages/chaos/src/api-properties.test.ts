@@ -390,7 +390,7 @@ describe.each(testDrivers())('HTTP API properties on %s', (driver) => {
         const what = `${method} ${url} ${JSON.stringify(body)} → ${res.statusCode}`;
         expect(res.statusCode, what).toBeLessThan(500);
         if (res.statusCode >= 400) {
-          expect(res.json().error.code, what).toMatch(/^[A-Z_]+$/);
+          expect(res.json().error.code, what).toMatch(/^[a-z_]+$/);
           expect(await snapshot(), what).toBe(before);
         }
       }),

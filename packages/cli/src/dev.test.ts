@@ -85,7 +85,7 @@ it('survives a dedicated example job that kills its own process and its parent',
     const body = await res.json();
     if (res.ok) expect(body).toBe('still here');
     else
-      expect(body).toMatchObject({ error: { code: 'JOB_FAILED', details: { error: { reason: 'crash' } } } });
+      expect(body).toMatchObject({ error: { code: 'job_failed', details: { error: { reason: 'crash' } } } });
     const hello = await post(url, '/api/run/f/examples/hello?wait=true', { name: 'Ada' });
     expect(await hello.json()).toEqual({ greeting: 'Hello, Ada!' });
   }, []);

@@ -1,3 +1,3 @@
-export { CliError } from './errors';
+export { CliError, type CliErrorCode } from './errors';
 export { type Io, processIo } from './io';
 export { buildProgram } from './program';

@@ -28,7 +28,7 @@ export async function scriptFilesIn(dir: string): Promise<{ file: string; path: 
   try {
     entries = (await readdir(dir, { recursive: true })) as string[];
   } catch (err) {
-    throw new CliError('not_found', `cannot read directory ${dir}: ${(err as Error).message}`);
+    throw new CliError('file_not_found', `cannot read directory ${dir}: ${(err as Error).message}`);
   }
   return entries
     .filter((name) => LANGUAGES[extname(name)] && !name.endsWith('.d.ts') && !name.split(sep).some(isSkipped))
@@ -52,7 +52,7 @@ export async function deployFile(
   try {
     content = await readFile(file, 'utf8');
   } catch (err) {
-    throw new CliError('not_found', `cannot read ${file}: ${(err as Error).message}`);
+    throw new CliError('file_not_found', `cannot read ${file}: ${(err as Error).message}`);
   }
   const r = await settings.deployScript({ path, content, language: language ?? languageOf(file) });
   const line = `${r.created ? 'deployed ' : 'unchanged'} ${r.path} v${r.version} (${r.hash.slice(0, 12)})`;

@@ -1,16 +1,8 @@
-/**
- * The base of every error Millrace throws on a public path. `code` is stable and machine-readable
- * (the HTTP API returns it as `error.code`); `message` is for people.
- */
-export class MillraceError extends Error {
-  readonly code: string;
+import { MillraceError } from '@millrace/dedicated-runner';
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+// The one base class lives in @millrace/dedicated-runner (the package with no dependencies);
+// re-exported here so every package that builds on the database imports it from one place.
+export { MillraceError };
 
 /** The database could not be reached or a query failed for a reason outside the caller's input. */
 export class DatabaseError extends MillraceError {

@@ -1,6 +1,6 @@
 // The calls one runtime (thread or process) holds, settled from what the runtime reports.
 import type { Call } from './call';
-import { type RunnerError, type ScriptErrorInfo, scriptErrorFromWire } from './errors';
+import { type InvalidArgsError, type RunnerError, type ScriptErrorInfo, scriptErrorFromWire } from './errors';
 
 export class CallTable {
   private readonly calls = new Map<number, Call>();
@@ -52,7 +52,7 @@ export class CallTable {
     call.resolve(value);
   }
 
-  reject(id: number, error: RunnerError): void {
+  reject(id: number, error: RunnerError | InvalidArgsError): void {
     const call = this.calls.get(id);
     if (call === undefined) return;
     this.remove(call);

@@ -29,7 +29,7 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
       controller.abort();
       const error = await spinning.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RunCanceledError);
-      expect(error).toMatchObject({ code: 'RUN_CANCELED', reason: 'canceled' });
+      expect(error).toMatchObject({ code: 'run_canceled', reason: 'canceled' });
       const lost = await sibling;
       expect(lost).toMatchObject({ ok: false, error: expect.any(RuntimeCrashedError) });
       expect((lost as { error: Error }).error.message).toMatch(/was canceled/);

@@ -21,7 +21,7 @@ const fastRestart = { initialMs: 10, maxMs: 100, resetAfterMs: 1000 };
 async function expectCrash(promise: Promise<unknown>, message: RegExp): Promise<void> {
   const error = await promise.catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RuntimeCrashedError);
-  expect(error).toMatchObject({ code: 'RUNTIME_CRASHED', reason: 'crash', lost: 'crashed' });
+  expect(error).toMatchObject({ code: 'runtime_crashed', reason: 'crash', lost: 'crashed' });
   expect((error as Error).message).toMatch(message);
 }
 

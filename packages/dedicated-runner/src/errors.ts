@@ -2,6 +2,8 @@
 // without instanceof chains: 'thrown' fails the job, 'timeout' and 'canceled' are
 // their own outcomes, 'crash' means the runtime died under the call (retryable).
 
+import { MillraceError } from './millrace-error';
+
 export type FailureReason = 'thrown' | 'timeout' | 'canceled' | 'crash' | 'closed' | 'load' | 'invalid';
 
 /** What a script threw, as plain JSON (ready for a job record). */
@@ -11,13 +13,10 @@ export interface ScriptErrorInfo {
   stack?: string;
 }
 
-export class RunnerError extends Error {
-  readonly code: string;
+export class RunnerError extends MillraceError {
   readonly reason: FailureReason;
   constructor(code: string, reason: FailureReason, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, options);
     this.reason = reason;
   }
 
@@ -35,7 +34,7 @@ export class RunnerError extends Error {
 /** main(args) threw or rejected. `errorName` is the thrown error's own name (e.g. TypeError). */
 export class ScriptError extends RunnerError {
   readonly errorName: string;
-  constructor(info: ScriptErrorInfo, code = 'SCRIPT_ERROR') {
+  constructor(info: ScriptErrorInfo, code = 'script_error') {
     super(code, 'thrown', info.message);
     this.errorName = info.name;
     // Keep the script's stack: the host-side stack would only show the runner's plumbing.
@@ -50,28 +49,28 @@ export class ScriptError extends RunnerError {
 /** main returned something JSON cannot carry (function, BigInt, circular structure). */
 export class ResultNotJsonError extends ScriptError {
   constructor(info: ScriptErrorInfo) {
-    super(info, 'RESULT_NOT_JSON');
+    super(info, 'result_not_json');
   }
 }
 
 /** main returned a result bigger than `maxResultBytes`. */
 export class ResultTooLargeError extends ScriptError {
   constructor(info: ScriptErrorInfo) {
-    super(info, 'RESULT_TOO_LARGE');
+    super(info, 'result_too_large');
   }
 }
 
 export class RunTimeoutError extends RunnerError {
   readonly timeoutMs: number;
   constructor(timeoutMs: number) {
-    super('RUN_TIMEOUT', 'timeout', `timed out after ${timeoutMs} ms`);
+    super('run_timeout', 'timeout', `timed out after ${timeoutMs} ms`);
     this.timeoutMs = timeoutMs;
   }
 }
 
 export class RunCanceledError extends RunnerError {
   constructor(cause?: unknown) {
-    super('RUN_CANCELED', 'canceled', 'the call was canceled', { cause });
+    super('run_canceled', 'canceled', 'the call was canceled', { cause });
   }
 }
 
@@ -83,14 +82,14 @@ export class RunCanceledError extends RunnerError {
 export class RuntimeCrashedError extends RunnerError {
   readonly lost: 'crashed' | 'replaced';
   constructor(message: string, options?: { cause?: unknown; lost?: 'crashed' | 'replaced' }) {
-    super('RUNTIME_CRASHED', 'crash', message, { cause: options?.cause });
+    super('runtime_crashed', 'crash', message, { cause: options?.cause });
     this.lost = options?.lost ?? 'crashed';
   }
 }
 
 export class RunnerClosedError extends RunnerError {
   constructor(message = 'the runner is closed') {
-    super('RUNNER_CLOSED', 'closed', message);
+    super('runner_closed', 'closed', message);
   }
 }
 
@@ -98,7 +97,7 @@ export class RunnerClosedError extends RunnerError {
 export class LoadError extends RunnerError {
   readonly script?: ScriptErrorInfo;
   constructor(message: string, script?: ScriptErrorInfo) {
-    super('LOAD_ERROR', 'load', message);
+    super('load_error', 'load', message);
     this.script = script;
     if (script?.stack !== undefined) this.stack = script.stack;
   }
@@ -106,7 +105,7 @@ export class LoadError extends RunnerError {
 
 export class InvalidRunnerOptionsError extends RunnerError {
   constructor(message: string) {
-    super('INVALID_RUNNER_OPTIONS', 'invalid', message);
+    super('invalid_runner_options', 'invalid', message);
   }
 }
 
@@ -117,10 +116,14 @@ export function scriptErrorFromWire(info: ScriptErrorInfo, kind?: string): Scrip
   return new ScriptError(info);
 }
 
-/** run() args that cannot reach the runtime (not cloneable / not JSON). */
-export class InvalidArgsError extends RunnerError {
-  constructor(message: string) {
-    super('INVALID_ARGS', 'invalid', message);
+/**
+ * Args that cannot be a job's or a call's input: not a JSON object, a value JSON would change (a
+ * Date, NaN, a function, a Map…), not cloneable for run(), or refused by a job definition's
+ * `parseArgs` (`cause`). One class for the queue and the runner (@millrace/queue re-exports it).
+ */
+export class InvalidArgsError extends MillraceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_args', message, options);
   }
 }
 

@@ -13,14 +13,15 @@ export {
   RuntimeCrashedError,
   ScriptError,
 } from './errors';
+export { MillraceError } from './millrace-error';
 export { openRunner } from './open-runner';
 export type {
   Handler,
   HandlerContext,
+  RunnerLanguage,
   RunnerOptions,
   RunOptions,
   RuntimeKind,
-  ScriptLanguage,
 } from './options';
 export {
   type Confinement,

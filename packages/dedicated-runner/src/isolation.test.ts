@@ -183,6 +183,6 @@ describe.runIf(process.getuid?.() === 0)('runAs in the process runtime', () => {
   test('is refused for the thread runtime, where it could not apply', async () => {
     await expect(
       openRunner({ content: 'export const main = () => 1;', runAs: { uid: 65534, gid: 65534 } }),
-    ).rejects.toMatchObject({ code: 'INVALID_RUNNER_OPTIONS' });
+    ).rejects.toMatchObject({ code: 'invalid_runner_options' });
   });
 });

@@ -2,7 +2,7 @@
 import { InvalidRunnerOptionsError } from './errors';
 
 export type RuntimeKind = 'thread' | 'process' | 'inline';
-export type ScriptLanguage = 'javascript' | 'python';
+export type RunnerLanguage = 'javascript' | 'python';
 
 /** What an inline handler gets besides args. */
 export interface HandlerContext {
@@ -22,7 +22,7 @@ export interface RunnerOptions<A = unknown, R = unknown> {
   /** A host function to run inline instead of a script. */
   handler?: Handler<A, R>;
   runtime?: RuntimeKind;
-  language?: ScriptLanguage;
+  language?: RunnerLanguage;
   /** Threads or processes (default 1). Inline: calls at once, the rest wait their turn (default no limit). */
   concurrency?: number;
   /** Calls that may interleave inside one thread or process (async scripts). Default 32. */
@@ -71,7 +71,7 @@ export interface RunOptions {
 
 export interface ResolvedOptions {
   runtime: RuntimeKind;
-  language: ScriptLanguage;
+  language: RunnerLanguage;
   concurrency: number;
   maxInFlightPerRuntime: number;
   lookahead: number;
@@ -132,7 +132,7 @@ function checkRunAs(runAs: unknown, runtime: RuntimeKind): { uid: number; gid: n
   return { uid: uid as number, gid: gid as number };
 }
 
-function pickRuntime(options: RunnerOptions, language: ScriptLanguage): RuntimeKind {
+function pickRuntime(options: RunnerOptions, language: RunnerLanguage): RuntimeKind {
   const hasContent = typeof options.content === 'string';
   const hasHandler = typeof options.handler === 'function';
   if (hasContent === hasHandler) {

@@ -22,14 +22,14 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
     try {
       const thrown = await runner.run({ kind: 'throw' }).catch((e: unknown) => e);
       expect(thrown).toBeInstanceOf(ScriptError);
-      expect(thrown).toMatchObject({ code: 'SCRIPT_ERROR', reason: 'thrown', errorName: 'TypeError' });
+      expect(thrown).toMatchObject({ code: 'script_error', reason: 'thrown', errorName: 'TypeError' });
       expect((thrown as ScriptError).stack).toContain('script-');
       const notJson = await runner.run({ kind: 'function' }).catch((e: unknown) => e);
       expect(notJson).toBeInstanceOf(ResultNotJsonError);
-      expect(notJson).toMatchObject({ code: 'RESULT_NOT_JSON', reason: 'thrown' });
+      expect(notJson).toMatchObject({ code: 'result_not_json', reason: 'thrown' });
       const tooLarge = await runner.run({ kind: 'big' }).catch((e: unknown) => e);
       expect(tooLarge).toBeInstanceOf(ResultTooLargeError);
-      expect(tooLarge).toMatchObject({ code: 'RESULT_TOO_LARGE', reason: 'thrown' });
+      expect(tooLarge).toMatchObject({ code: 'result_too_large', reason: 'thrown' });
       // same module instance: the counter survived every failure
       expect(await runner.run({})).toEqual({ calls: 4 });
     } finally {

@@ -21,7 +21,7 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
       const error = await runner.run({ mode: 'spin' }, { timeoutMs: 200 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RunTimeoutError);
       expect(error).toMatchObject({
-        code: 'RUN_TIMEOUT',
+        code: 'run_timeout',
         reason: 'timeout',
         message: 'timed out after 200 ms',
       });

@@ -26,7 +26,7 @@ describe.each(['thread', 'process'] as const)('%s runtime', (runtime) => {
   test('a script without main is a LoadError and openRunner rejects', async () => {
     await expect(openRunner({ content: 'export const x = 1;', runtime })).rejects.toMatchObject({
       name: 'LoadError',
-      code: 'LOAD_ERROR',
+      code: 'load_error',
       reason: 'load',
       message: 'the script exports no function named main',
       script: { name: 'MissingMainError' },

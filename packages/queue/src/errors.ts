@@ -6,15 +6,8 @@ export class JobNotFoundError extends MillraceError {
   }
 }
 
-/**
- * Args that are not a JSON object, that JSON would change (a Date, NaN, a function, a Map…: the
- * message names the path of the value), or that a job definition's `parseArgs` refused (`cause`).
- */
-export class InvalidArgsError extends MillraceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('invalid_args', message, options);
-  }
-}
+// One InvalidArgsError for the queue and the runner: the class lives with the base class.
+export { InvalidArgsError } from '@millrace/dedicated-runner';
 
 export class ArgsTooLargeError extends MillraceError {
   constructor(bytes: number, limit: number) {

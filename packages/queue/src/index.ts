@@ -31,6 +31,7 @@ export type {
   JobArgs,
   JobAttempt,
   JobError,
+  JobFailureReason,
   JobPusher,
   JobStatus,
   ListFilter,

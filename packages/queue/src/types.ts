@@ -1,11 +1,29 @@
 export type JobStatus = 'queued' | 'running' | 'success' | 'failure' | 'canceled';
 export const FINISHED: ReadonlySet<JobStatus> = new Set(['success', 'failure', 'canceled']);
 
+/** Why a job failed, when the script did not simply throw (docs/errors.md lists each). */
+export type JobFailureReason =
+  | 'thrown'
+  | 'timeout'
+  | 'crash'
+  | 'no_result'
+  | 'result_too_large'
+  | 'runtime_lost'
+  | 'no_handler'
+  | 'canceled'
+  // set by the queue or the worker when the outcome is written, never by an executor:
+  | 'result_not_storable'
+  | 'completion_refused'
+  | 'worker_stopped'
+  | 'worker_lost';
+
+/** How a job failed: the one JobError of every package (the worker's executors return it too). */
 export interface JobError {
   message: string;
+  /** the thrown error's own name (TypeError, ChargeError…), or Millrace's for its own failures */
   name?: string;
   stack?: string;
-  reason?: string;
+  reason?: JobFailureReason;
 }
 
 /** What a job's args are when nothing more is known: a JSON object. */

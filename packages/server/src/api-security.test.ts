@@ -84,7 +84,7 @@ describe('HTTP API security', () => {
     ]) {
       const res = await f.app.inject({ url, headers: auth });
       expect([400, 404], url).toContain(res.statusCode);
-      expect(res.json().error.code, url).toMatch(/^[A-Z_]+$/);
+      expect(res.json().error.code, url).toMatch(/^[a-z_]+$/);
     }
     expect(await snapshot(f)).toBe(before);
   });
@@ -128,7 +128,7 @@ describe('HTTP API security', () => {
         });
         expect(res.statusCode, `${method} ${url} ${JSON.stringify(payload)}: ${res.body}`).toBeLessThan(500);
         if (res.statusCode >= 400) {
-          expect(res.json().error.code).toMatch(/^[A-Z_]+$/);
+          expect(res.json().error.code).toMatch(/^[a-z_]+$/);
           expect(await snapshot(f)).toBe(before);
         }
       }),

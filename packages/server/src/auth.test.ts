@@ -19,7 +19,7 @@ describe('with a token', () => {
         const res = await f.app.inject({ url, headers });
         expect(res.statusCode, url).toBe(401);
         expect(res.headers['www-authenticate']).toBe('Bearer');
-        expect(res.json().error.code).toBe('UNAUTHORIZED');
+        expect(res.json().error.code).toBe('unauthorized');
       }
     }
   });

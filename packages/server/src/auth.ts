@@ -60,13 +60,13 @@ export function registerAuth(
       reply.header('Retry-After', String(limiter.retryAfter(clientKey(request.ip))));
       return sendError(
         reply,
-        new HttpError(429, 'TOO_MANY_REQUESTS', 'too many wrong tokens from this client; try again later'),
+        new HttpError('too_many_requests', 'too many wrong tokens from this client; try again later'),
       );
     }
     reply.header('WWW-Authenticate', 'Bearer');
     return sendError(
       reply,
-      new HttpError(401, 'UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <token>)'),
+      new HttpError('unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)'),
     );
   };
 

@@ -23,7 +23,7 @@ it('cancels a queued job, then refuses a second cancel with 409', async () => {
     headers: { 'content-type': 'application/json' },
   });
   expect(again.statusCode).toBe(409);
-  expect(again.json().error.code).toBe('JOB_ALREADY_COMPLETED');
+  expect(again.json().error.code).toBe('job_already_completed');
 });
 
 it('flags a running job for cancel (still running until its worker stops it)', async () => {

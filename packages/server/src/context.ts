@@ -15,6 +15,6 @@ export function wildcardPath(params: unknown): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    return raw; // malformed escapes: the path validator refuses it with INVALID_PATH
+    return raw; // malformed escapes: the path validator refuses it with invalid_path
   }
 }

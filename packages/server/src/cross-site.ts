@@ -45,15 +45,14 @@ export function registerCrossSiteCheck(app: FastifyInstance, allowedHosts: reado
     if (foreign) {
       return sendError(
         reply,
-        new HttpError(403, 'CROSS_SITE_REQUEST', `refused a request from another site (${foreign})`),
+        new HttpError('cross_site_request', `refused a request from another site (${foreign})`),
       );
     }
     if (!READS.has(request.method) && !isJson(request.headers['content-type'])) {
       return sendError(
         reply,
         new HttpError(
-          415,
-          'JSON_REQUIRED',
+          'json_required',
           'every write needs Content-Type: application/json (an empty body is fine)',
         ),
       );

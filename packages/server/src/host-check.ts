@@ -44,8 +44,7 @@ export function registerHostCheck(
     return sendError(
       reply,
       new HttpError(
-        421,
-        'HOST_NOT_ALLOWED',
+        'host_not_allowed',
         `this server does not answer for host ${JSON.stringify(request.headers.host ?? '')}; ` +
           'add it with --allowed-host (or set a token) to serve it',
       ),

@@ -1,4 +1,5 @@
 export { createServer } from './create-server';
+export { ERROR_STATUS, type ErrorCode, statusOf } from './error-status';
 export { HttpError, ServerConfigError } from './errors';
 export {
   DEFAULT_HOST,

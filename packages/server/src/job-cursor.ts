@@ -10,6 +10,6 @@ export function encodeCursor(id: string): string {
 
 export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!isJobId(id)) throw new HttpError(400, 'VALIDATION', 'invalid "before" cursor');
+  if (!isJobId(id)) throw new HttpError('validation', 'invalid "before" cursor');
   return id;
 }

@@ -77,7 +77,7 @@ describe.each(testDrivers())('jobs routes (%s)', (driver) => {
     for (const url of ['/api/jobs/999999', '/api/jobs/nope', '/api/jobs/999999/logs']) {
       const res = await f.app.inject({ url });
       expect(res.statusCode).toBe(404);
-      expect(res.json().error.code).toBe('JOB_NOT_FOUND');
+      expect(res.json().error.code).toBe('job_not_found');
     }
   });
 });

@@ -21,7 +21,7 @@ const anyKey = /^[^\p{Cc}]+$/u;
 export function decodeKey(cursor: string, what: string, pattern = anyKey): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!pattern.test(key) || encodeKey(key) !== cursor.replace(/=+$/, '')) {
-    throw new HttpError(400, 'VALIDATION', `invalid "${what}" cursor`);
+    throw new HttpError('validation', `invalid "${what}" cursor`);
   }
   return key;
 }

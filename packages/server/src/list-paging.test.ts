@@ -74,7 +74,7 @@ describe.each(testDrivers())('list paging (%s)', (driver) => {
     ]) {
       const res = await f.app.inject({ url });
       expect(res.statusCode, url).toBe(400);
-      expect(res.json().error.code).toBe('VALIDATION');
+      expect(res.json().error.code).toBe('validation');
     }
   });
 });

@@ -103,7 +103,7 @@ it('resumes after Last-Event-ID or ?after, and ends at once for a finished job',
 it('answers 404 as JSON before opening the stream', async () => {
   const res = await fetch(`${server.url}/api/jobs/424242/logs/stream`);
   expect(res.status).toBe(404);
-  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('JOB_NOT_FOUND');
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('job_not_found');
 });
 
 it('stops polling when the client goes away, and close() ends open streams', async () => {

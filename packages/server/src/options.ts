@@ -40,7 +40,7 @@ export interface ServerOptions {
   maxLogStreamsPerJob?: number;
   /** failed token attempts one client may make per window before 429 (default 10 per 60 s) */
   authFailures?: { max: number; windowMs: number };
-  /** called for every 5xx the server answers because of a bug or the database (not JOB_FAILED) */
+  /** called for every 5xx the server answers because of a bug or the database (not job_failed) */
   onInternalError?: (report: InternalErrorReport) => void;
   /**
    * startServer: finished jobs older than this are removed (default: the queue's, 30 days; 0 = keep

@@ -53,7 +53,7 @@ it('wait=true: a failure is 500 JOB_FAILED with the job error', async () => {
   ]);
   expect(res.statusCode).toBe(500);
   expect(res.json().error).toMatchObject({
-    code: 'JOB_FAILED',
+    code: 'job_failed',
     message: 'boom',
     details: { error: { message: 'boom' } },
   });
@@ -76,7 +76,7 @@ it('wait=true: 504 WAIT_TIMEOUT and the job keeps going', async () => {
   });
   expect(res.statusCode).toBe(504);
   const { code, details } = res.json().error;
-  expect(code).toBe('WAIT_TIMEOUT');
+  expect(code).toBe('wait_timeout');
   expect((await f.queue.get(details.id)).status).toBe('queued');
   await f.queue.cancel(details.id);
 });
@@ -90,13 +90,13 @@ it('wait=true: a canceled job is 409 JOB_CANCELED', async () => {
     }),
   ]);
   expect(res.statusCode).toBe(409);
-  expect(res.json().error.code).toBe('JOB_CANCELED');
+  expect(res.json().error.code).toBe('job_canceled');
 });
 
 it('refuses bad input: unknown script 404, non-object args 400, bad query 400', async () => {
   const missing = await f.app.inject({ method: 'POST', url: '/api/run/f/app/nope', payload: {} });
   expect(missing.statusCode).toBe(404);
-  expect(missing.json().error.code).toBe('SCRIPT_NOT_FOUND');
+  expect(missing.json().error.code).toBe('script_not_found');
   const args = await f.app.inject({
     method: 'POST',
     url: '/api/run/f/app/echo',
@@ -104,13 +104,13 @@ it('refuses bad input: unknown script 404, non-object args 400, bad query 400', 
     headers: { 'content-type': 'application/json' },
   });
   expect(args.statusCode).toBe(400);
-  expect(args.json().error.code).toBe('INVALID_ARGS');
+  expect(args.json().error.code).toBe('invalid_args');
   const query = await f.app.inject({
     method: 'POST',
     url: '/api/run/f/app/echo?timeoutMs=-1',
     headers: { 'content-type': 'application/json' },
   });
   expect(query.statusCode).toBe(400);
-  expect(query.json().error.code).toBe('VALIDATION');
+  expect(query.json().error.code).toBe('validation');
   expect(await f.queue.list({ status: 'queued' })).toHaveLength(0);
 });

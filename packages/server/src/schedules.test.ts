@@ -60,7 +60,7 @@ describe('schedule routes', () => {
     expect(del.statusCode).toBe(204);
     const gone = await f.app.inject({ url: '/api/schedules/nightly', headers: auth });
     expect(gone.statusCode).toBe(404);
-    expect(gone.json().error.code).toBe('SCHEDULE_NOT_FOUND');
+    expect(gone.json().error.code).toBe('schedule_not_found');
   });
 
   it('shows the last run and its status, and the job its origin', async () => {
@@ -87,7 +87,7 @@ describe('schedule routes', () => {
     ]) {
       const res = await put('/api/schedules/bad', payload);
       expect(res.statusCode).toBe(400);
-      expect(res.json().error.code).toBe('INVALID_SCHEDULE');
+      expect(res.json().error.code).toBe('invalid_schedule');
     }
     expect(
       (await put('/api/schedules/Bad%20Name', { path: 'f/app/report', cron: '* * * * *' })).statusCode,
@@ -129,7 +129,7 @@ describe('schedule routes', () => {
       headers: auth,
       payload: { tag: 'x', handler: 'f/app/alert' },
     });
-    expect(bad.json().error.code).toBe('INVALID_FAILURE_HANDLER');
+    expect(bad.json().error.code).toBe('invalid_failure_handler');
     const noHandlerKey = await f.app.inject({
       method: 'PUT',
       url: '/api/failure-handlers',

@@ -47,7 +47,7 @@ export const workerGroupBody = z
 const jobInput = z
   .object({
     path: text(),
-    // any JSON value: the queue refuses non-objects with INVALID_ARGS, the code clients expect
+    // any JSON value: the queue refuses non-objects with invalid_args, the code clients expect
     args: z.unknown().optional(),
     tag: text().optional(),
     priority: z.number().optional(),
@@ -119,13 +119,13 @@ export const runQuery = z
 
 export const streamQuery = z.object({ after: intString(0, MAX_STREAM_SEQ).optional() }).strict();
 
-/** Parses `value` or throws `400 VALIDATION` with the zod issues as details. */
+/** Parses `value` or throws `400 validation` with the zod issues as details. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new HttpError(400, 'VALIDATION', `invalid ${what}: ${summary}`, { issues });
+  throw new HttpError('validation', `invalid ${what}: ${summary}`, { issues });
 }
 
 export const isTrue = (v: string | undefined) => v === 'true' || v === '1';

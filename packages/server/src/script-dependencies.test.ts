@@ -48,7 +48,7 @@ describe.each(testDrivers())('script dependencies over HTTP (%s)', (driver) => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toMatchObject({
-      code: 'DEPENDENCY_VERSION_NOT_FOUND',
+      code: 'dependency_version_not_found',
       details: { package: 'ms', reason: expect.stringContaining('99.1.0') },
     });
     expect((await f.app.inject({ url: '/api/scripts/f/app/bad_ms' })).statusCode).toBe(404);

@@ -48,13 +48,13 @@ describe.each(testDrivers())('scripts routes (%s)', (driver) => {
   it('answers 404 for an unknown script or version, 400 for a bad path', async () => {
     const missing = await f.app.inject({ url: '/api/scripts/f/app/nope' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json().error.code).toBe('SCRIPT_NOT_FOUND');
+    expect(missing.json().error.code).toBe('script_not_found');
     const version = await f.app.inject({ url: '/api/scripts/f/app/echo?version=9' });
     expect(version.statusCode).toBe(404);
-    expect(version.json().error.code).toBe('SCRIPT_VERSION_NOT_FOUND');
+    expect(version.json().error.code).toBe('script_version_not_found');
     const bad = await f.app.inject({ url: '/api/scripts/F/Bad Path' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.code).toBe('INVALID_PATH');
+    expect(bad.json().error.code).toBe('invalid_path');
   });
 
   it('lists versions newest first', async () => {
@@ -85,6 +85,6 @@ describe.each(testDrivers())('scripts routes (%s)', (driver) => {
       payload: { maxAttempts: 0 },
     });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().error.code).toBe('INVALID_SETTINGS');
+    expect(refused.json().error.code).toBe('invalid_settings');
   });
 });

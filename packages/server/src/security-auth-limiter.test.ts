@@ -23,7 +23,7 @@ describe.each(testDrivers())('failed token attempts (%s)', (driver) => {
     for (const path of ['/api/scripts', '/api/auth', '/metrics']) {
       const locked = await guess('wrong-again-xxxxxxxx', path);
       expect(locked.status, path).toBe(429);
-      expect(errorCode(locked)).toBe('TOO_MANY_REQUESTS');
+      expect(errorCode(locked)).toBe('too_many_requests');
       expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
       expect((await guess(TOKEN, path)).status, `${path} with the right token, while locked`).toBe(429);
     }

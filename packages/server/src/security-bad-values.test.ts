@@ -57,7 +57,7 @@ describe.each(testDrivers())('values the database cannot hold (%s)', (driver) =>
     const before = await tableSnapshot(f.db);
     const res = await rawRequest(f.port, { method, path, headers: json, body: JSON.stringify(body) });
     expect(res.status, res.body).toBe(400);
-    expect(errorCode(res)).toMatch(/^(VALIDATION|INVALID_ARGS|INVALID_PATH)$/);
+    expect(errorCode(res)).toMatch(/^(validation|invalid_args|invalid_path)$/);
     expect(await tableSnapshot(f.db)).toBe(before);
   });
 
@@ -91,7 +91,7 @@ describe.each(testDrivers())('values the database cannot hold (%s)', (driver) =>
       ]) {
         const res = await rawRequest(f.port, { method, path, headers: json });
         expect(res.status, `${method} ${path}`).toBe(404);
-        expect(errorCode(res)).toBe('JOB_NOT_FOUND');
+        expect(errorCode(res)).toBe('job_not_found');
       }
     }
     expect(await tableSnapshot(f.db)).toBe(before);
@@ -101,7 +101,7 @@ describe.each(testDrivers())('values the database cannot hold (%s)', (driver) =>
     for (const id of HUGE_IDS) {
       const res = await rawRequest(f.port, { path: `/api/jobs?before=${encodeCursor(id)}` });
       expect(res.status, id).toBe(400);
-      expect(errorCode(res)).toBe('VALIDATION');
+      expect(errorCode(res)).toBe('validation');
     }
     const last = await rawRequest(f.port, {
       path: `/api/jobs?before=${encodeCursor('9223372036854775807')}`,
@@ -113,7 +113,7 @@ describe.each(testDrivers())('values the database cannot hold (%s)', (driver) =>
     for (const query of ['?after=9007199254740991', `?after=${MAX_STREAM_SEQ + 1}`]) {
       const res = await rawRequest(f.port, { path: `/api/jobs/${finished}/logs/stream${query}` });
       expect(res.status, query).toBe(400);
-      expect(errorCode(res)).toBe('VALIDATION');
+      expect(errorCode(res)).toBe('validation');
     }
     const header = await rawRequest(f.port, {
       path: `/api/jobs/${finished}/logs/stream`,

@@ -51,7 +51,7 @@ describe.each(testDrivers())('cross-site writes (%s)', (driver) => {
           body: headers['content-type'] ? 'a=1' : undefined,
         });
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(415);
-        expect(errorCode(res)).toBe('JSON_REQUIRED');
+        expect(errorCode(res)).toBe('json_required');
       }
     }
     const del = await rawRequest(f.port, { method: 'DELETE', path: '/api/worker-groups/default' });
@@ -74,7 +74,7 @@ describe.each(testDrivers())('cross-site writes (%s)', (driver) => {
         const headers = { ...h, 'content-type': 'application/json' };
         const res = await rawRequest(f.port, { method: 'POST', path, headers, body: '{}' });
         expect(res.status, `${path} ${JSON.stringify(h)}`).toBe(403);
-        expect(errorCode(res)).toBe('CROSS_SITE_REQUEST');
+        expect(errorCode(res)).toBe('cross_site_request');
       }
     }
     // reads too: a cross-site page has no business with the API

@@ -63,7 +63,7 @@ describe.each(testDrivers())('the token guards the routed path (%s)', (driver) =
       const before = await tableSnapshot(f.db);
       const res = await rawRequest(f.port, { method, path, headers: json, body });
       expect(res.status, res.body).toBe(401);
-      if (method !== 'HEAD') expect(errorCode(res)).toBe('UNAUTHORIZED');
+      if (method !== 'HEAD') expect(errorCode(res)).toBe('unauthorized');
       expect(await tableSnapshot(f.db)).toBe(before);
     },
   );

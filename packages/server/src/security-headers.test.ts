@@ -45,7 +45,7 @@ describe.each(testDrivers())('response headers and 500 reports (%s)', (driver) =
       await f.db.query('ALTER TABLE millrace.worker_groups_gone RENAME TO worker_groups');
     }
     expect(res.status).toBe(500);
-    expect(errorCode(res)).toBe('INTERNAL');
+    expect(errorCode(res)).toBe('internal');
     const id = String(res.headers['x-request-id']);
     expect(JSON.parse(res.body).error.message).toBe(`internal server error (request ${id})`);
     expect(res.body).not.toContain('worker_groups');

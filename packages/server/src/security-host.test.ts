@@ -30,7 +30,7 @@ describe.each(testDrivers())('Host names (%s)', (driver) => {
       const headers = { host, ...json };
       const reads = await rawRequest(f.port, { path: '/api/scripts', headers });
       expect(reads.status, host).toBe(421);
-      expect(errorCode(reads)).toBe('HOST_NOT_ALLOWED');
+      expect(errorCode(reads)).toBe('host_not_allowed');
       expect(reads.body).not.toContain('f/sec/echo');
       const body = JSON.stringify({ path: 'f/sec/evil', content: 'export function main() {}' });
       expect((await rawRequest(f.port, { method: 'POST', path: '/api/scripts', headers, body })).status).toBe(

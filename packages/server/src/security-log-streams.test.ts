@@ -172,12 +172,12 @@ describe('stream caps', () => {
       expect((await open(a, rest.signal)).status).toBe(200);
       const perJob = await rawRequest(f.port, { path: `/api/jobs/${a}/logs/stream` });
       expect(perJob.status).toBe(429);
-      expect(errorCode(perJob)).toBe('TOO_MANY_STREAMS');
+      expect(errorCode(perJob)).toBe('too_many_streams');
       expect(Number(perJob.headers['retry-after'])).toBeGreaterThan(0);
       expect((await open(b, rest.signal)).status).toBe(200);
       const serverWide = await rawRequest(f.port, { path: `/api/jobs/${c}/logs/stream` });
       expect(serverWide.status).toBe(429);
-      expect(errorCode(serverWide)).toBe('TOO_MANY_STREAMS');
+      expect(errorCode(serverWide)).toBe('too_many_streams');
 
       first.abort();
       await waitFor(() => f.server.app.logStreamStats().streams === 2, { message: 'one stream closed' });

@@ -40,7 +40,7 @@ it('falls back to index.html for unknown HTML GETs, never for /api', async () =>
   expect(page.body).toContain('<title>ui</title>');
   const api = await ui.inject({ url: '/api/nope', headers: { accept: 'text/html' } });
   expect(api.statusCode).toBe(404);
-  expect(api.json().error.code).toBe('NOT_FOUND');
+  expect(api.json().error.code).toBe('not_found');
   const missingAsset = await ui.inject({ url: '/assets/nope.js' });
   expect(missingAsset.statusCode).toBe(404);
 });

@@ -55,7 +55,7 @@ export async function registerStaticUi(app: FastifyInstance, uiDir: string | nul
         reply.header('Cache-Control', 'no-cache');
         return reply.sendFile('index.html');
       }
-      return sendError(reply, new HttpError(404, 'NOT_FOUND', `no route ${request.method} ${path}`));
+      return sendError(reply, new HttpError('not_found', `no route ${request.method} ${path}`));
     });
   });
 }

@@ -56,16 +56,16 @@ it('refuses invalid groups with 400 and writes nothing', async () => {
     payload: { concurrency: 0 },
   });
   expect(bad.statusCode).toBe(400);
-  expect(bad.json().error.code).toBe('INVALID_WORKER_GROUP');
+  expect(bad.json().error.code).toBe('invalid_worker_group');
   const badName = await f.app.inject({ method: 'PUT', url: '/api/worker-groups/Bad%20Name', payload: {} });
-  expect(badName.json().error.code).toBe('INVALID_WORKER_GROUP');
+  expect(badName.json().error.code).toBe('invalid_worker_group');
   const unknownField = await f.app.inject({
     method: 'PUT',
     url: '/api/worker-groups/x',
     payload: { tagz: [] },
   });
   expect(unknownField.statusCode).toBe(400);
-  expect(unknownField.json().error.code).toBe('VALIDATION');
+  expect(unknownField.json().error.code).toBe('validation');
   const list = await f.app.inject({ url: '/api/worker-groups' });
   expect(list.json().groups.map((g: { name: string }) => g.name)).toEqual(['billing', 'default']);
   expect((await f.app.inject({ url: '/api/worker-groups/billing' })).json().concurrency).toBe(2);
@@ -84,7 +84,7 @@ it('deletes a group: 204, then 404', async () => {
     headers: { 'content-type': 'application/json' },
   });
   expect(again.statusCode).toBe(404);
-  expect(again.json().error.code).toBe('WORKER_GROUP_NOT_FOUND');
+  expect(again.json().error.code).toBe('worker_group_not_found');
   const get = await f.app.inject({ url: '/api/worker-groups/billing' });
   expect(get.statusCode).toBe(404);
 });

@@ -42,7 +42,7 @@ function headers(extra?: Record<string, string>): Record<string, string> {
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
-  let code = `HTTP_${res.status}`;
+  let code = `http_${res.status}`;
   let message = res.statusText || 'Request failed';
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string } };
@@ -66,7 +66,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw new ApiError(0, 'NETWORK', `Cannot reach the server: ${err instanceof Error ? err.message : err}`);
+    throw new ApiError(0, 'network', `Cannot reach the server: ${err instanceof Error ? err.message : err}`);
   }
   if (!res.ok) throw await errorFrom(res);
   if (res.status === 204) return undefined as T;

@@ -1,4 +1,4 @@
-import type { Completion, LogChunk, Queue } from '@millrace/queue';
+import type { Completion, JobError, LogChunk, Queue } from '@millrace/queue';
 import { RowRefusedError, WriteFailingError } from './errors';
 import { WriteInterrupted, writeSplitting } from './split-write';
 import { describeDbError, isRowRefusal } from './write-errors';
@@ -227,7 +227,7 @@ export class Completer {
   private async completionRefused(row: Completion, err: unknown): Promise<void> {
     this.state.refusedRows++;
     const why = describeDbError(err);
-    const error = {
+    const error: JobError = {
       name: 'CompletionRefusedError',
       message: `the database refused to store this job's outcome: ${why}`,
       reason: 'completion_refused',

@@ -31,3 +31,10 @@ export class WriteFailingError extends MillraceError {
     super('write_failing', message, options);
   }
 }
+
+/** The worker group's init script exited non-zero or timed out: startWorker rejects, nothing starts. */
+export class InitScriptFailedError extends MillraceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('init_script_failed', message, options);
+  }
+}

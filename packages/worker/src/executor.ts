@@ -1,6 +1,9 @@
 // The contract between the worker loop and whatever runs a job. The loop (Producer, Completer,
 // Heartbeat) does not care whether a job runs in a fresh process, a warm thread or the host's
 // own function: it hands an Executor a ClaimedJob and gets a JobOutcome back.
+import type { JobError } from '@millrace/queue';
+
+export type { JobError };
 
 /** A job as the worker loop hands it to an executor. */
 export interface ExecutableJob {
@@ -29,25 +32,6 @@ export interface JobContext {
   env: Record<string, string>;
   /** called when the job really starts (epoch ms), if the executor may hold it before running it */
   onStart?(startedAtMs: number): void;
-}
-
-export interface JobError {
-  message: string;
-  name?: string;
-  stack?: string;
-  /** why it failed, when the script did not simply throw */
-  reason?:
-    | 'thrown'
-    | 'timeout'
-    | 'crash'
-    | 'no_result'
-    | 'result_too_large'
-    | 'runtime_lost'
-    | 'no_handler'
-    // set by the queue or the worker when the outcome is written, never by an executor:
-    | 'result_not_storable'
-    | 'completion_refused'
-    | 'worker_stopped';
 }
 
 export type JobOutcome =

@@ -8,7 +8,7 @@ export {
 } from './cold/index';
 export { Completer, type CompleterOptions, type CompleterStatus } from './completer';
 export { DedicatedExecutor, type DedicatedExecutorOptions, HandlerExecutor } from './dedicated-executor';
-export { RowRefusedError, WorkerConfigError, WriteFailingError } from './errors';
+export { InitScriptFailedError, RowRefusedError, WorkerConfigError, WriteFailingError } from './errors';
 export type { Capacity, ExecutableJob, Executor, JobContext, JobError, JobOutcome } from './executor';
 export { GenericExecutor, type GenericExecutorOptions } from './generic-executor';
 export { handlerFor } from './handler-for';

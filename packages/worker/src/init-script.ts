@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InitScriptFailedError } from './errors';
 
 /**
  * Runs a worker group's init script once, before the worker takes jobs (as Windmill does): a
@@ -24,7 +25,11 @@ export async function runInitScript(
           timeout: timeoutMs,
         },
         (err, stdout, stderr) =>
-          err ? reject(new Error(`init script failed: ${stderr || err.message}`)) : resolve(stdout),
+          err
+            ? reject(
+                new InitScriptFailedError(`init script failed: ${stderr || err.message}`, { cause: err }),
+              )
+            : resolve(stdout),
       );
     });
   } finally {

@@ -48,7 +48,7 @@ export function outcomeFromRunnerError(err: unknown): JobOutcome {
 
 function runnerReason(e: Partial<RunnerError>): JobError['reason'] {
   if (e instanceof RuntimeCrashedError) return e.lost === 'replaced' ? 'runtime_lost' : 'crash';
-  if (e.code === 'RESULT_TOO_LARGE' || e.name === 'ResultTooLargeError') return 'result_too_large';
+  if (e.code === 'result_too_large') return 'result_too_large';
   switch (e.reason) {
     case 'timeout':
       return 'timeout';

@@ -1,7 +1,7 @@
 import type { Db } from '@millrace/db';
 import type { ClaimedJob, Completion, HeartbeatReport, Queue } from '@millrace/queue';
 import { Completer, type CompleterOptions, type CompleterStatus } from './completer';
-import type { Executor, JobOutcome } from './executor';
+import type { Executor, JobError, JobOutcome } from './executor';
 import { GiveBack, type GiveBackCounts } from './give-back';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { type HeldJob, HeldJobs } from './held-jobs';
@@ -362,7 +362,7 @@ export class WorkerLoop {
   }
 }
 
-function canceledError() {
+function canceledError(): JobError {
   return { name: 'CanceledError', message: 'canceled', reason: 'canceled' };
 }
 

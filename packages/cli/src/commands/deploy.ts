@@ -27,7 +27,8 @@ export async function deployCommand(
       return;
     }
     const files = await scriptFilesIn(flags.dir as string);
-    if (files.length === 0) throw new CliError('not_found', `no .ts, .js or .py files under ${flags.dir}`);
+    if (files.length === 0)
+      throw new CliError('file_not_found', `no .ts, .js or .py files under ${flags.dir}`);
     for (const [i, f] of files.entries()) {
       io.out(`[${i + 1}/${files.length}] ${await deployFile(settings, f.path, f.file, flags.language)}`);
     }

@@ -9,7 +9,7 @@ import type { ProcessMessage } from '../../runtime/process-wire.mjs';
 export type { ProcessMessage, ProcessRequest } from '../../runtime/process-wire.mjs';
 
 import { ResultTooLargeError } from '../errors';
-import type { ScriptLanguage } from '../options';
+import type { RunnerLanguage } from '../options';
 import { nodeProcessWrapperPath, pythonProcessWrapperPath } from '../runtime-files';
 
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set([
@@ -61,11 +61,11 @@ export function checkResultSize(
   return new ResultTooLargeError({ name: 'ResultTooLargeError', message });
 }
 
-export function defaultCommand(language: ScriptLanguage, maxOldGenerationSizeMb: number): string[] {
+export function defaultCommand(language: RunnerLanguage, maxOldGenerationSizeMb: number): string[] {
   if (language === 'python') return ['python3', '-u', pythonProcessWrapperPath];
   return [process.execPath, `--max-old-space-size=${maxOldGenerationSizeMb}`, nodeProcessWrapperPath];
 }
 
-export function scriptExtension(language: ScriptLanguage): string {
+export function scriptExtension(language: RunnerLanguage): string {
   return language === 'python' ? '.py' : '.mjs';
 }

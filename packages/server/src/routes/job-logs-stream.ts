@@ -18,7 +18,7 @@ function lastEventId(header: string | string[] | undefined): number | undefined 
   if (header === undefined) return undefined;
   const text = Array.isArray(header) ? header[0] : header;
   if (!/^\d{1,16}$/.test(text.trim()) || Number(text) > MAX_STREAM_SEQ) {
-    throw new HttpError(400, 'VALIDATION', `invalid Last-Event-ID (an integer 0-${MAX_STREAM_SEQ})`);
+    throw new HttpError('validation', `invalid Last-Event-ID (an integer 0-${MAX_STREAM_SEQ})`);
   }
   return Number(text);
 }
@@ -45,11 +45,11 @@ export function registerLogStreamRoute(
     const id = jobIdParam(request.params.id);
     const { after } = parse(streamQuery, request.query, 'query');
     const resumeFrom = lastEventId(request.headers['last-event-id']) ?? after ?? 0;
-    await queue.get(id); // 404 JOB_NOT_FOUND as JSON, before the stream opens
+    await queue.get(id); // 404 job_not_found as JSON, before the stream opens
     const refused = feeds.refusal(id);
     if (refused) {
       reply.header('Retry-After', '5');
-      throw new HttpError(429, 'TOO_MANY_STREAMS', `${refused}; try again later`);
+      throw new HttpError('too_many_streams', `${refused}; try again later`);
     }
 
     reply.hijack();

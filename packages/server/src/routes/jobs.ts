@@ -49,7 +49,7 @@ export function registerJobRoutes(app: FastifyInstance, { queue }: ServerContext
     const id = jobIdParam(request.params.id);
     const { status } = await queue.cancel(id);
     if (status === 'already_finished') {
-      throw new HttpError(409, 'JOB_ALREADY_COMPLETED', `job ${id} has already completed`);
+      throw new HttpError('job_already_completed', `job ${id} has already completed`);
     }
     return jobJson(await queue.get(id));
   });

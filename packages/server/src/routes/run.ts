@@ -23,7 +23,7 @@ export function registerRunRoutes(app: FastifyInstance, { queue }: ServerContext
     } catch (err) {
       if (!(err instanceof WaitTimeoutError)) throw err;
       // the job keeps going: the client can poll GET /api/jobs/:id
-      throw new HttpError(504, 'WAIT_TIMEOUT', `job ${id} did not finish within ${timeoutMs} ms`, { id });
+      throw new HttpError('wait_timeout', `job ${id} did not finish within ${timeoutMs} ms`, { id });
     }
     reply.header('X-Millrace-Job-Id', id);
     if (isTrue(q.full)) return reply.status(200).send(jobJson(job));
@@ -35,8 +35,8 @@ export function registerRunRoutes(app: FastifyInstance, { queue }: ServerContext
         .type('application/json; charset=utf-8')
         .send(JSON.stringify(job.result ?? null));
     }
-    if (job.status === 'canceled') throw new HttpError(409, 'JOB_CANCELED', `job ${id} was canceled`, { id });
-    throw new HttpError(500, 'JOB_FAILED', job.error?.message ?? `job ${id} failed`, {
+    if (job.status === 'canceled') throw new HttpError('job_canceled', `job ${id} was canceled`, { id });
+    throw new HttpError('job_failed', job.error?.message ?? `job ${id} failed`, {
       id,
       error: job.error,
     });

@@ -5,7 +5,7 @@ import type { ServerContext } from '../context';
 
 /**
  * Schedules and failure handlers (docs/schedules.md). Bodies go to settings as they are: it
- * validates them (strict shapes, typed errors mapped to INVALID_SCHEDULE / INVALID_FAILURE_HANDLER).
+ * validates them (strict shapes, typed errors mapped to invalid_schedule / invalid_failure_handler).
  * Like every route, these need the token (deny by default, docs/security.md).
  */
 

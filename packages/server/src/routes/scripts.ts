@@ -50,8 +50,8 @@ export function registerScriptRoutes(app: FastifyInstance, { settings }: ServerC
       return scriptJson(await settings.getScript(path, { version }));
     } catch (err) {
       if (version === undefined || !(err instanceof ScriptNotFoundError)) throw err;
-      await settings.getScript(path); // the script itself missing stays SCRIPT_NOT_FOUND
-      throw new HttpError(404, 'SCRIPT_VERSION_NOT_FOUND', `script ${path} has no version ${version}`);
+      await settings.getScript(path); // the script itself missing stays script_not_found
+      throw new HttpError('script_version_not_found', `script ${path} has no version ${version}`);
     }
   });
 

@@ -44,7 +44,10 @@ describe('pre-started processes', () => {
 
   it('rejects invalid options with a typed error', () => {
     expect(() => createColdExecutor({ concurrency: 0 })).toThrow(
-      expect.objectContaining({ name: 'InvalidColdExecutorOptionsError', code: 'INVALID_OPTIONS' }),
+      expect.objectContaining({
+        name: 'InvalidColdExecutorOptionsError',
+        code: 'invalid_cold_executor_options',
+      }),
     );
     executor = createColdExecutor({ concurrency: 1, prestart: false });
   });

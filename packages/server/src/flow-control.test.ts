@@ -61,7 +61,12 @@ describe.each(testDrivers())('flow control over HTTP (%s)', (driver) => {
       refused.push(res.json().error.code);
     }
     // a value of the wrong JSON type is refused by the request's schema, the rest by the queue
-    expect(refused).toEqual(['invalid_job_options', 'validation', 'invalid_job_options', 'invalid_job_options']);
+    expect(refused).toEqual([
+      'invalid_job_options',
+      'validation',
+      'invalid_job_options',
+      'invalid_job_options',
+    ]);
     const settings = await post('/api/script-settings/f/app/limited', { maxRunning: -1 }, 'PUT');
     expect(settings.statusCode).toBe(400);
   });

@@ -12,20 +12,24 @@
 //   --history                              only bench/history.mjs (10 M jobs of history; quick: 200 k)
 //   --no-history                           a quick run ends with history.mjs --quick unless this is given
 //   --repeats N, --no-micro, --no-latency, --out NAME
+//   --no-one-clock / --no-open-loop        leave out the one-clock backlog rows / the open-loop rows
+//   --compare old.json[,new.json]          only print new ÷ old for every row both have (new: results/<out>.json)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { printHistory, runHistoryBench, writeHistoryResults } from './history.mjs';
 import { throughputChart } from './lib/chart.mjs';
+import { printComparison } from './lib/compare.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
 import { CONFIG, checkTargets, jobsFor, LIMIT, MILLRACE, PEERS, RUNNERS, SCENARIOS } from './lib/matrix.mjs';
-import { finishRows, markdown, summariseRow, tableRows } from './lib/report.mjs';
+import { finishRows, markdown, markdownTable, summariseRow, tableRows } from './lib/report.mjs';
 import { printTable, round } from './lib/stats.mjs';
 import { runMicro } from './micro.mjs';
+import { backlogTable, oneClockMarkdown, openLoopTable, runBacklog, runOpenLoop } from './one-clock.mjs';
 import { peers } from './peers/index.mjs';
 import { drain, latency as measureLatency } from './runners/millrace.mjs';
 
 const USAGE =
-  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history]';
+  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--compare old.json[,new.json]]';
 
 function parseFlags(argv) {
   const { values } = parseArgs({
@@ -43,6 +47,9 @@ function parseFlags(argv) {
       out: { type: 'string' },
       history: { type: 'boolean', default: false },
       'no-history': { type: 'boolean', default: false },
+      'no-one-clock': { type: 'boolean', default: false },
+      'no-open-loop': { type: 'boolean', default: false },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -74,6 +81,10 @@ function parseFlags(argv) {
     : RUNNERS;
   if (!withPeers) runners = runners.filter((r) => !PEERS.includes(r));
   const mode = values.quick ? 'quick' : 'full';
+  // The one-clock rows measure every runner; a quick run leaves the peers out of the legacy matrix
+  // (unless --peers): they are timed under the one clock instead, and CI's time stays as it was.
+  const oneClockRunners = runners;
+  if (mode === 'quick' && !values.peers) runners = runners.filter((r) => !PEERS.includes(r));
   const jobs = values.jobs == null ? null : Number(values.jobs);
   if (jobs != null && !(jobs > 0)) throw new Error(`--jobs must be a positive number\n${USAGE}`);
   return {
@@ -88,6 +99,11 @@ function parseFlags(argv) {
     out: values.out ?? (values.quick ? 'quick' : 'latest'),
     historyOnly: values.history,
     history: values.history || (values.quick && !values['no-history']),
+    oneClock: !values['no-one-clock'],
+    oneClockRunners,
+    openLoop: !values['no-open-loop'],
+    repeatsGiven: values.repeats == null ? null : Number(values.repeats),
+    compare: values.compare ? values.compare.split(',') : null,
   };
 }
 
@@ -174,7 +190,26 @@ function printSection(title, rows) {
   printTable(rows);
 }
 
-function printSummary({ rows, latency, micro, targets }) {
+/** The one-clock backlog rows and the open-loop rows (one-clock.mjs); empty when left out by a flag. */
+async function runOneClockSections(plan, log) {
+  const oneClock = plan.oneClock
+    ? await runBacklog({ mode: plan.mode, runners: plan.oneClockRunners, repeats: plan.repeatsGiven }, log)
+    : [];
+  const openLoop = plan.openLoop
+    ? await runOpenLoop({ mode: plan.mode, runners: plan.oneClockRunners }, oneClock, log)
+    : [];
+  return { oneClock, openLoop };
+}
+
+function printSummary({ rows, oneClock, openLoop, latency, micro, targets }) {
+  printSection(
+    'One clock: backlog of N noop jobs, c=1, worker start → last job durably done',
+    backlogTable(oneClock),
+  );
+  printSection(
+    'Open loop: fixed arrival rate, noop, c=1; ms on the client clock from the push call',
+    openLoopTable(openLoop),
+  );
   printSection(
     'Throughput (medians; latency of Millrace noop-c1 rows at low load, of peers under backlog)',
     tableRows(rows),
@@ -218,6 +253,10 @@ async function main() {
   const started = Date.now();
   const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   if (plan.historyOnly) return runHistory(plan, log);
+  if (plan.compare) {
+    const [oldPath, newPath = new URL(`./results/${plan.out}.json`, import.meta.url).pathname] = plan.compare;
+    return void (await printComparison(oldPath, newPath));
+  }
   const environment = await describeEnvironment();
   const pgInfo =
     environment.postgres.error ??
@@ -231,6 +270,7 @@ async function main() {
     );
   }
   const latency = plan.latency ? await runLatency(plan, log) : [];
+  const oneClock = await runOneClockSections(plan, log);
   const rows = finishRows(await runMatrix(plan, log), latency);
   const micro = plan.micro ? await runMicro({ quick: plan.mode === 'quick', log }) : [];
   const targets = checkTargets({ rows, latency });
@@ -248,6 +288,7 @@ async function main() {
     durationMs: Date.now() - started,
     environment,
     rows,
+    ...oneClock,
     latency,
     micro,
     targets,
@@ -262,7 +303,10 @@ async function main() {
     rows: rows.filter((r) => r.scenario === s.id),
   }));
   await writeFile(new URL(`${plan.out}.json`, dir), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(new URL(`${plan.out}.md`, dir), markdown(result));
+  await writeFile(
+    new URL(`${plan.out}.md`, dir),
+    markdown({ ...result, sections: oneClockMarkdown(result, markdownTable) }),
+  );
   await writeFile(new URL(`${plan.out}.svg`, dir), throughputChart(scenarios));
   log(`wrote bench/results/${plan.out}.{json,md,svg} in ${round((Date.now() - started) / 1000)} s`);
   if (plan.history) await runHistory(plan, log);

@@ -91,7 +91,7 @@ function cell(v) {
   return typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v);
 }
 
-function markdownTable(rows) {
+export function markdownTable(rows) {
   if (rows.length === 0) return '_none_\n';
   const keys = Object.keys(rows[0]);
   const lines = [`| ${keys.join(' | ')} |`, `|${keys.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
@@ -130,7 +130,8 @@ export function markdown(result) {
       result.targets.map((t) => ({ target: t.label, value: t.value, status: t.status, note: t.note })),
     ),
   );
-  out.push('## Throughput', '');
+  out.push(...(result.sections ?? []));
+  out.push('## Throughput by work kind (legacy matrix)', '');
   out.push(
     'jobs/s: median over repeats. Millrace rows drain a backlog pushed before the clock starts, every job a durable',
     'job with its own completed row; peer and for-loop rows time enqueue and drain together (bench/peers/README.md).',

@@ -12,7 +12,7 @@ import { createBenchDatabase } from '../lib/database.mjs';
 import { percentile, round } from '../lib/stats.mjs';
 
 /** The script each work kind runs, as deployed code and as an in-host handler. */
-const SCRIPTS = {
+export const SCRIPTS = {
   noop: { code: 'export function main() { return null; }', handler: async () => null },
   cpu1ms: {
     code: 'export function main() { const end = performance.now() + 1; while (performance.now() < end); return null; }',
@@ -30,9 +30,9 @@ const SCRIPTS = {
 
 export const RUNNERS = ['handlers', 'thread', 'process', 'generic', 'generic-naive'];
 
-const PATH = 'f/bench/job';
+export const PATH = 'f/bench/job';
 
-async function setUp(db, runner, work, concurrency) {
+export async function setUp(db, runner, work, concurrency) {
   const settings = new Settings(db);
   await settings.deployScript({ path: PATH, content: SCRIPTS[work].code, language: 'javascript' });
   const dedicated = runner === 'handlers' || runner === 'thread' || runner === 'process';

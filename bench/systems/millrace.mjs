@@ -1,0 +1,43 @@
+// Millrace under the one-clock driver (lib/one-clock.mjs): the same scripts and worker options as
+// runners/millrace.mjs; "done" is a row in millrace.job_completed, written in the completion's
+// transaction, so it is durable when counted.
+import { openDb } from '@millrace/db';
+import { startWorker } from '@millrace/worker';
+import { createBenchDatabase } from '../lib/database.mjs';
+import { PATH, setUp } from '../runners/millrace.mjs';
+
+export const RUNNERS = ['handlers', 'thread', 'process', 'generic'];
+
+export async function prepare({ runner, work, concurrency }) {
+  const database = await createBenchDatabase('oc');
+  const db = await openDb({ url: database.url, poolSize: 4 });
+  const { queue, workerOptions } = await setUp(db, runner, work, concurrency);
+  let worker;
+  return {
+    enqueue: (payloads) => queue.pushMany(payloads.map((args) => ({ path: PATH, args }))),
+    push: (payload) => queue.push(PATH, payload),
+    async start() {
+      worker = await startWorker(workerOptions);
+    },
+    async doneCount() {
+      const { rows } = await db.query(
+        "SELECT count(*)::int AS n FROM millrace.job_completed WHERE status = 'success'",
+      );
+      return rows[0].n;
+    },
+    /** Per job id (as `push` returned it): started_at and completed_at, wall-clock ms on this machine. */
+    async jobTimes() {
+      const { rows } = await db.query(
+        `SELECT id::text AS id, (extract(epoch FROM started_at) * 1000)::float8 AS started,
+                (extract(epoch FROM completed_at) * 1000)::float8 AS done
+           FROM millrace.job_completed WHERE status = 'success'`,
+      );
+      return rows;
+    },
+    async teardown() {
+      await worker?.stop({ timeoutMs: 2000 }).catch(() => {});
+      await db.close().catch(() => {});
+      await database.drop();
+    },
+  };
+}

@@ -19,7 +19,7 @@ export const ONE_CLOCK = {
     sizes: [1_000],
     repeats: 1,
     idleSampleMs: 100,
-    openLoop: { rates: [100], drainShare: null, warmupMs: 300, windowMs: 1_000 },
+    openLoop: { rates: [100], drainShare: null, warmupMs: 200, windowMs: 600 },
   },
 };
 
@@ -27,12 +27,17 @@ export const ONE_CLOCK = {
  * Caps on N: pg-boss drains ~2-3 k/s at c=1 on 2 cores (100 k would take a minute per repeat); the
  * generic worker starts a runtime per job (~20 jobs/s), so it drains a small N.
  */
-const MAX_JOBS = { full: { 'pg-boss': 20_000, generic: 200 }, quick: { generic: 20 } };
+const MAX_JOBS = {
+  full: { 'pg-boss': 20_000, generic: 200, 'generic-naive': 100 },
+  quick: { 'pg-boss': 500, generic: 20, 'generic-naive': 10 },
+};
 const TIMEOUT_MS = (jobs) => 60_000 + jobs * 5;
 
 const jobsFor = (mode, size, name) => Math.min(size, MAX_JOBS[mode][name] ?? size);
 
-export const systemNames = (runners) => Object.keys(SYSTEMS).filter((s) => runners.includes(s));
+/** The systems of the one-clock rows (the naive generic spawn is only a job-length row). */
+export const systemNames = (runners) =>
+  Object.keys(SYSTEMS).filter((s) => s !== 'generic-naive' && runners.includes(s));
 
 async function withLoad(idleSampleMs, fn) {
   const before = await sampleIdleLoad(idleSampleMs);

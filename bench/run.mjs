@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs                     full: 3 repeats per row, medians (~15 min on 2 cores)
 //   node bench/run.mjs --quick             small counts, 1 repeat (< 2 min; CI proves the bench runs)
-//   --scenario noop-c1,sleep100ms          scenario ids or work kinds (noop, cpu1ms, sleep100ms)
+//   --scenario noop-c1,sleep100ms          scenario ids or work kinds (noop, cpu1ms, sleep10ms, sleep100ms, sleep1s)
 //   --runner handlers,thread,bullmq        runners (the for-loop always runs: ratios need it)
 //   --jobs N                               jobs per row, overriding the matrix
 //   --no-peers / --peers                   leave out (or keep) graphile-worker, pg-boss, bullmq
@@ -17,16 +17,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { printHistory, runHistoryBench, writeHistoryResults } from './history.mjs';
-import { throughputChart } from './lib/chart.mjs';
+import { jobsPerMonthChart, throughputChart } from './lib/chart.mjs';
 import { printComparison } from './lib/compare.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
 import { CONFIG, checkTargets, jobsFor, LIMIT, MILLRACE, PEERS, RUNNERS, SCENARIOS } from './lib/matrix.mjs';
+import { backlogRun } from './lib/one-clock.mjs';
 import { finishRows, markdown, markdownTable, summariseRow, tableRows } from './lib/report.mjs';
 import { printTable, round } from './lib/stats.mjs';
 import { runMicro } from './micro.mjs';
 import { backlogTable, oneClockMarkdown, openLoopTable, runBacklog, runOpenLoop } from './one-clock.mjs';
-import { peers } from './peers/index.mjs';
-import { drain, latency as measureLatency } from './runners/millrace.mjs';
+import { latency as measureLatency } from './runners/millrace.mjs';
+import { SYSTEMS } from './systems/index.mjs';
 
 const USAGE =
   'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--compare old.json[,new.json]]';
@@ -67,7 +68,7 @@ function parseFlags(argv) {
   const wanted = list(values.scenario);
   const scenarios = wanted
     ? SCENARIOS.filter((s) => wanted.includes(s.id) || wanted.includes(s.work))
-    : SCENARIOS;
+    : SCENARIOS.filter((s) => !(values.quick && s.fullOnly));
   const runnerNames = list(values.runner);
   const unknown = [
     ...(runnerNames ?? []).filter((r) => !RUNNERS.includes(r)),
@@ -109,23 +110,24 @@ function parseFlags(argv) {
 
 const kindOf = (runner) => (runner === LIMIT ? 'limit' : MILLRACE.includes(runner) ? 'millrace' : 'peer');
 
-/** One measurement of one row: never throws, a failure becomes `{ error }`. */
-async function measure(runner, { work, concurrency, jobs, quick }) {
-  try {
-    if (MILLRACE.includes(runner)) {
-      const perJob = { noop: 60, cpu1ms: 60, sleep100ms: 200 }[work]; // generous even for naive spawn
-      return await drain({
-        runner,
-        work,
-        jobs,
-        concurrency,
-        timeoutMs: 60_000 + Math.ceil((jobs * perJob) / concurrency),
-      });
-    }
-    return await peers[runner].run({ jobs, concurrency, work, quick });
-  } catch (err) {
-    return { error: err?.message ?? String(err) };
-  }
+/**
+ * One measurement of one row, through the one-clock driver like every other row: a pre-enqueued
+ * backlog, the end when the last job is durably done. The row's jobs/s is the drain rate from the
+ * worker being ready (start-up kept beside it), so short rows measure the jobs, not the spawn.
+ * Never throws: a failure becomes `{ error }`.
+ */
+async function measure(runner, { work, concurrency, jobs }) {
+  const perJob = { noop: 60, cpu1ms: 60, sleep10ms: 80, sleep100ms: 200, sleep1s: 1200 }[work]; // generous even for naive spawn
+  const r = await backlogRun(SYSTEMS[runner], {
+    runner,
+    work,
+    jobs,
+    concurrency,
+    timeoutMs: 60_000 + Math.ceil((jobs * perJob) / concurrency),
+  });
+  return r.error
+    ? r
+    : { jobsPerSec: r.drainJobsPerSec, fromWorkerStartJobsPerSec: r.jobsPerSec, startupMs: r.startupMs };
 }
 
 const fmt = (v) => (v == null ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 1 }));
@@ -141,7 +143,7 @@ async function runMatrix(plan, log) {
       for (const runner of plan.runners) {
         const jobs = plan.jobs ?? jobsFor(plan.mode, scenario.id, runner);
         const t0 = performance.now();
-        const result = await measure(runner, { ...scenario, jobs, quick: plan.mode === 'quick' });
+        const result = await measure(runner, { ...scenario, jobs });
         runs.get(runner).push(result);
         const secs = round((performance.now() - t0) / 1000, 1);
         const what = result.error
@@ -211,7 +213,7 @@ function printSummary({ rows, oneClock, openLoop, latency, micro, targets }) {
     openLoopTable(openLoop),
   );
   printSection(
-    'Throughput (medians; latency of Millrace noop-c1 rows at low load, of peers under backlog)',
+    'Throughput by job length (one clock, drain from worker ready; medians; Millrace noop-c1 latency at low load)',
     tableRows(rows),
   );
   printSection(
@@ -308,7 +310,8 @@ async function main() {
     markdown({ ...result, sections: oneClockMarkdown(result, markdownTable) }),
   );
   await writeFile(new URL(`${plan.out}.svg`, dir), throughputChart(scenarios));
-  log(`wrote bench/results/${plan.out}.{json,md,svg} in ${round((Date.now() - started) / 1000)} s`);
+  await writeFile(new URL(`${plan.out}.month.svg`, dir), jobsPerMonthChart(scenarios));
+  log(`wrote bench/results/${plan.out}.{json,md,svg,month.svg} in ${round((Date.now() - started) / 1000)} s`);
   if (plan.history) await runHistory(plan, log);
 }
 

@@ -11,6 +11,12 @@ import { startWorker } from '@millrace/worker';
 import { createBenchDatabase } from '../lib/database.mjs';
 import { percentile, round } from '../lib/stats.mjs';
 
+/** A job that waits `ms` on a timer, as deployed code and as an in-host handler. */
+const sleeping = (ms) => ({
+  code: `export async function main() { await new Promise((r) => setTimeout(r, ${ms})); return null; }`,
+  handler: () => new Promise((r) => setTimeout(() => r(null), ms)),
+});
+
 /** The script each work kind runs, as deployed code and as an in-host handler. */
 export const SCRIPTS = {
   noop: { code: 'export function main() { return null; }', handler: async () => null },
@@ -22,6 +28,8 @@ export const SCRIPTS = {
       return null;
     },
   },
+  sleep10ms: sleeping(10),
+  sleep1s: sleeping(1000),
   sleep100ms: {
     code: 'export async function main() { await new Promise((r) => setTimeout(r, 100)); return null; }',
     handler: () => new Promise((r) => setTimeout(() => r(null), 100)),

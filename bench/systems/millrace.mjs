@@ -6,7 +6,7 @@ import { startWorker } from '@millrace/worker';
 import { createBenchDatabase } from '../lib/database.mjs';
 import { PATH, setUp } from '../runners/millrace.mjs';
 
-export const RUNNERS = ['handlers', 'thread', 'process', 'generic'];
+export const RUNNERS = ['handlers', 'thread', 'process', 'generic', 'generic-naive'];
 
 export async function prepare({ runner, work, concurrency }) {
   const database = await createBenchDatabase('oc');

@@ -61,8 +61,8 @@ export function summarise({ runs, ...row }, metric) {
   return {
     ...out,
     [metric]: round(med, med < 100 ? 3 : 1),
-    min: round(Math.min(...values), 1),
-    max: round(Math.max(...values), 1),
+    min: round(Math.min(...values), med < 100 ? 3 : 1),
+    max: round(Math.max(...values), med < 100 ? 3 : 1),
     spreadPct: round(((Math.max(...values) - Math.min(...values)) / med) * 100, 1),
     startupMs: median(ok.map((r) => r.startupMs).filter((v) => v != null)),
     drainJobsPerSec: round(median(ok.map((r) => r.drainJobsPerSec).filter((v) => v != null)), 1),
@@ -71,8 +71,8 @@ export function summarise({ runs, ...row }, metric) {
 }
 
 /** Backlog rows: every size × system, repeats interleaved across systems so drift hits all alike. */
-export async function runBacklog({ mode, runners, repeats }, log) {
-  const cfg = ONE_CLOCK[mode];
+export async function runBacklog({ mode, runners, repeats, sizes }, log) {
+  const cfg = { ...ONE_CLOCK[mode], ...(sizes ? { sizes } : {}) };
   const names = systemNames(runners);
   const rows = [];
   for (const size of cfg.sizes) {
@@ -101,8 +101,8 @@ export async function runBacklog({ mode, runners, repeats }, log) {
 }
 
 /** Open-loop rows: each system at the fixed rates and at `drainShare` of its largest-N drain rate. */
-export async function runOpenLoop({ mode, runners }, backlogRows, log) {
-  const cfg = ONE_CLOCK[mode].openLoop;
+export async function runOpenLoop({ mode, runners, rates }, backlogRows, log) {
+  const cfg = { ...ONE_CLOCK[mode].openLoop, ...(rates ? { rates } : {}) };
   const rows = [];
   for (const name of systemNames(runners)) {
     const drain = backlogRows.filter((r) => r.system === name && r.drainJobsPerSec).at(-1)?.drainJobsPerSec;
@@ -212,5 +212,60 @@ export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable
       markdownTable(openLoopTable(openLoop)),
     );
   }
+  return out;
+}
+
+/** Issue 20's targets on the one-clock rows: `{ label, value, status, note }` like checkTargets. */
+export function oneClockTargets({ oneClock = [], openLoop = [], rows = [] }) {
+  const status = (value, ok) => (value == null ? 'not run' : ok ? 'PASS' : 'MISS');
+  const out = [];
+  for (const size of [20_000, 100_000]) {
+    const at = (system) => oneClock.find((r) => r.size === size && r.system === system);
+    const gw = at('graphile-worker')?.jobsPerSec;
+    for (const [system, min] of [
+      ['handlers', 1.5],
+      ['thread', 1],
+    ]) {
+      const mine = at(system)?.jobsPerSec;
+      const ratio = mine && gw ? round(mine / gw, 2) : null;
+      out.push({
+        label: `${system} ≥ ${min}× graphile-worker (batched), one clock, N=${size.toLocaleString('en-US')}`,
+        value: ratio,
+        status: status(ratio, ratio >= min),
+        note: at(system)?.busy || at('graphile-worker')?.busy ? 'busy machine' : '',
+      });
+    }
+  }
+  for (const system of ['handlers', 'thread', 'process']) {
+    const r = openLoop.find((o) => o.system === system && o.rate === 1_000 && o.start);
+    const v = r?.start.p99 ?? null;
+    out.push({
+      label: `${system} open loop 1,000/s enqueue→start p99 ≤ 10 ms`,
+      value: v,
+      status: status(v, v <= 10),
+      note: r?.busy ? 'busy machine' : '',
+    });
+    const idle = openLoop.find((o) => o.system === system && o.rate === 100 && o.start);
+    for (const [key, max] of [
+      ['p50', 3.5],
+      ['p99', 8],
+    ]) {
+      const w = idle?.start[key] ?? null;
+      out.push({
+        label: `${system} push→start ${key} ≤ ${max} ms at 100/s (client clock)`,
+        value: w,
+        status: status(w, w <= max),
+        note: idle?.busy ? 'busy machine' : '',
+      });
+    }
+  }
+  const generic =
+    rows.find((r) => r.scenario === 'sleep100ms-c1' && r.runner === 'generic')?.jobsPerSec ?? null;
+  out.push({
+    label: 'generic 100 ms c=1 jobs/s ≥ 9.7',
+    value: generic,
+    status: status(generic, generic >= 9.7),
+    note: '',
+  });
   return out;
 }

@@ -13,6 +13,8 @@
 //   --no-history                           a quick run ends with history.mjs --quick unless this is given
 //   --repeats N, --no-micro, --no-latency, --out NAME
 //   --no-one-clock / --no-open-loop        leave out the one-clock backlog rows / the open-loop rows
+//   --sizes 1000,20000 / --rates 100,1000  one-clock backlog sizes / open-loop fixed rates (default: the mode's)
+//   --no-matrix                            leave out the job-length matrix
 //   --compare old.json[,new.json]          only print new ÷ old for every row both have (new: results/<out>.json)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -25,12 +27,28 @@ import { backlogRun } from './lib/one-clock.mjs';
 import { finishRows, markdown, markdownTable, summariseRow, tableRows } from './lib/report.mjs';
 import { printTable, round } from './lib/stats.mjs';
 import { runMicro } from './micro.mjs';
-import { backlogTable, oneClockMarkdown, openLoopTable, runBacklog, runOpenLoop } from './one-clock.mjs';
+import {
+  backlogTable,
+  oneClockMarkdown,
+  oneClockTargets,
+  openLoopTable,
+  runBacklog,
+  runOpenLoop,
+} from './one-clock.mjs';
 import { latency as measureLatency } from './runners/millrace.mjs';
 import { SYSTEMS } from './systems/index.mjs';
 
 const USAGE =
-  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--compare old.json[,new.json]]';
+  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--no-matrix] [--sizes N,N] [--rates R,R] [--compare old.json[,new.json]]';
+
+/** A comma-separated list of positive numbers, or null when the flag is absent. */
+function numbers(text, flag) {
+  if (text == null) return null;
+  const list = text.split(',').map(Number);
+  if (list.length === 0 || !list.every((n) => n > 0))
+    throw new Error(`${flag} takes positive numbers\n${USAGE}`);
+  return list;
+}
 
 function parseFlags(argv) {
   const { values } = parseArgs({
@@ -50,6 +68,9 @@ function parseFlags(argv) {
       'no-history': { type: 'boolean', default: false },
       'no-one-clock': { type: 'boolean', default: false },
       'no-open-loop': { type: 'boolean', default: false },
+      'no-matrix': { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      rates: { type: 'string' },
       compare: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -103,6 +124,9 @@ function parseFlags(argv) {
     oneClock: !values['no-one-clock'],
     oneClockRunners,
     openLoop: !values['no-open-loop'],
+    matrix: !values['no-matrix'],
+    sizes: numbers(values.sizes, '--sizes'),
+    rates: numbers(values.rates, '--rates'),
     repeatsGiven: values.repeats == null ? null : Number(values.repeats),
     compare: values.compare ? values.compare.split(',') : null,
   };
@@ -195,10 +219,13 @@ function printSection(title, rows) {
 /** The one-clock backlog rows and the open-loop rows (one-clock.mjs); empty when left out by a flag. */
 async function runOneClockSections(plan, log) {
   const oneClock = plan.oneClock
-    ? await runBacklog({ mode: plan.mode, runners: plan.oneClockRunners, repeats: plan.repeatsGiven }, log)
+    ? await runBacklog(
+        { mode: plan.mode, runners: plan.oneClockRunners, repeats: plan.repeatsGiven, sizes: plan.sizes },
+        log,
+      )
     : [];
   const openLoop = plan.openLoop
-    ? await runOpenLoop({ mode: plan.mode, runners: plan.oneClockRunners }, oneClock, log)
+    ? await runOpenLoop({ mode: plan.mode, runners: plan.oneClockRunners, rates: plan.rates }, oneClock, log)
     : [];
   return { oneClock, openLoop };
 }
@@ -273,9 +300,9 @@ async function main() {
   }
   const latency = plan.latency ? await runLatency(plan, log) : [];
   const oneClock = await runOneClockSections(plan, log);
-  const rows = finishRows(await runMatrix(plan, log), latency);
+  const rows = finishRows(plan.matrix ? await runMatrix(plan, log) : [], latency);
   const micro = plan.micro ? await runMicro({ quick: plan.mode === 'quick', log }) : [];
-  const targets = checkTargets({ rows, latency });
+  const targets = [...checkTargets({ rows, latency }), ...oneClockTargets({ ...oneClock, rows })];
   const result = {
     date: new Date(started).toISOString(),
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),

@@ -9,6 +9,7 @@ import { makeWorkerUtils, run as runGraphile } from 'graphile-worker';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { createBenchDatabase } from '../lib/database.mjs';
+import { connectionFor, DEFAULT_REDIS_URL, workerOptions } from '../peers/bullmq.mjs';
 import { options as graphileOptions, silent } from '../peers/graphile-worker.mjs';
 import { workFor } from '../peers/harness.mjs';
 import { workOptions as pgBossWorkOptions } from '../peers/pg-boss.mjs';
@@ -106,13 +107,8 @@ async function pgBoss({ work, concurrency, onStart, onEnd }) {
   };
 }
 
-function redisConnection() {
-  const u = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  return { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
-}
-
 async function bullmq({ work, concurrency, onStart, onEnd }) {
-  const connection = redisConnection();
+  const connection = connectionFor(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const prefix = `millrace_bench_${randomBytes(4).toString('hex')}`;
   const queue = new Queue('bench', { connection, prefix });
   await queue.waitUntilReady();
@@ -130,13 +126,11 @@ async function bullmq({ work, concurrency, onStart, onEnd }) {
       added++;
     },
     async start() {
-      worker = new Worker('bench', (job) => handler(job.data), {
-        connection,
-        prefix,
-        concurrency,
-        removeOnComplete: { count: 0 },
-        removeOnFail: { count: 0 },
-      });
+      worker = new Worker(
+        'bench',
+        (job) => handler(job.data),
+        workerOptions({ connection, prefix, concurrency }),
+      );
       worker.on('error', (err) => errors.push(err));
       await worker.waitUntilReady();
     },

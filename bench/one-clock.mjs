@@ -29,7 +29,7 @@ export const ONE_CLOCK = {
  */
 const MAX_JOBS = {
   full: { 'pg-boss': 20_000, generic: 200, 'generic-naive': 100 },
-  quick: { 'pg-boss': 500, generic: 20, 'generic-naive': 10 },
+  quick: { 'pg-boss': 200, generic: 10, 'generic-naive': 10 },
 };
 const TIMEOUT_MS = (jobs) => 60_000 + jobs * 5;
 

@@ -115,8 +115,10 @@ function parseFlags(argv) {
   const mode = values.quick ? 'quick' : 'full';
   // The one-clock rows measure every runner; a quick run leaves the peers out of the legacy matrix
   // (unless --peers): they are timed under the one clock instead, and CI's time stays as it was.
+  // The naive spawn (a generic worker without spares) is left out of a quick run unless named.
   const oneClockRunners = runners;
   if (mode === 'quick' && !values.peers) runners = runners.filter((r) => !PEERS.includes(r));
+  if (mode === 'quick' && !runnerNames) runners = runners.filter((r) => r !== 'generic-naive');
   const jobs = values.jobs == null ? null : Number(values.jobs);
   if (jobs != null && !(jobs > 0)) throw new Error(`--jobs must be a positive number\n${USAGE}`);
   return {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { round } from './stats.mjs';
 
-/** Above this share of busy CPU before a row (or load average per CPU), the row is flagged busy. */
+/** Above this share of busy CPU while the bench is idle before a row, the row is flagged busy. */
 export const BUSY_CPU_SHARE = 0.5;
 
 /** Cumulative { idle, total } jiffies over all CPUs, or null off Linux. */
@@ -35,8 +35,12 @@ export function startLoadWindow() {
   return { stop: () => ({ cpuBusy: busyShare(a, cpuTimes()), loadAvg1: round(os.loadavg()[0], 2) }) };
 }
 
-/** Busy before the row: more than half the CPUs busy with work that is not the bench's. */
+/**
+ * Busy before the row: more than half the CPU busy while the bench sat idle, so with work that is
+ * not the bench's. The load average (which still counts the bench's previous row) decides only
+ * where /proc/stat cannot be read.
+ */
 export function isBusy(before) {
-  const cpus = os.cpus().length || 1;
-  return (before.cpuBusy ?? 0) > BUSY_CPU_SHARE || before.loadAvg1 / cpus > 1;
+  if (before.cpuBusy != null) return before.cpuBusy > BUSY_CPU_SHARE;
+  return before.loadAvg1 / (os.cpus().length || 1) > 1;
 }

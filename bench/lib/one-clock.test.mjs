@@ -99,6 +99,8 @@ describe('isBusy', () => {
   it('flags a machine more than half busy before the row, not one that is quiet', () => {
     expect(isBusy({ cpuBusy: 0.8, loadAvg1: 0 })).toBe(true);
     expect(isBusy({ cpuBusy: 0.1, loadAvg1: 0 })).toBe(false);
+    expect(isBusy({ cpuBusy: 0.1, loadAvg1: 50 })).toBe(false); // the load average still counts the bench's last row
+    expect(isBusy({ cpuBusy: null, loadAvg1: 50 })).toBe(true); // no /proc/stat: the load average decides
   });
 });
 

@@ -33,6 +33,9 @@ const MAX_JOBS = {
 };
 const TIMEOUT_MS = (jobs) => 60_000 + jobs * 5;
 
+/** The open loop's highest rate: the for-loop's half-drain rate would be 10⁵ pushes a second. */
+const MAX_OPEN_RATE = 10_000;
+
 const jobsFor = (mode, size, name) => Math.min(size, MAX_JOBS[mode][name] ?? size);
 
 /** The systems of the one-clock rows (the naive generic spawn is only a job-length row). */
@@ -107,7 +110,7 @@ export async function runOpenLoop({ mode, runners, rates }, backlogRows, log) {
   for (const name of systemNames(runners)) {
     const drain = backlogRows.filter((r) => r.system === name && r.drainJobsPerSec).at(-1)?.drainJobsPerSec;
     const rates = [...cfg.rates];
-    if (cfg.drainShare && drain) rates.push(Math.round(drain * cfg.drainShare));
+    if (cfg.drainShare && drain) rates.push(Math.min(MAX_OPEN_RATE, Math.round(drain * cfg.drainShare)));
     for (const rate of rates) {
       const basis = cfg.rates.includes(rate) ? 'fixed' : `${cfg.drainShare * 100} % of drain`;
       if (drain && rate > drain) {

@@ -68,7 +68,10 @@ const pct = (values) =>
         p50: round(percentile(values, 50), 2),
         p95: round(percentile(values, 95), 2),
         p99: round(percentile(values, 99), 2),
-        max: round(Math.max(...values), 2),
+        max: round(
+          values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
+          2,
+        ),
       };
 
 /**
@@ -96,6 +99,7 @@ export async function openLoopRun(
     await system.start();
     const ids = new Map(); // push id → i (systems that report times by their own ids)
     const t0 = performance.now();
+    const wall0 = wallNow();
     const total = Math.round(((warmupMs + windowMs) / 1000) * rate);
     let pushed = 0;
     let inFlight = 0;
@@ -109,7 +113,10 @@ export async function openLoopRun(
           break;
         }
         const i = pushed++;
-        const entry = { pushed: wallNow(), offsetMs: performance.now() - t0 };
+        // Latency counts from the job's scheduled arrival, not from when a busy producer got to it
+        // (no coordinated omission): a system that slows its producer down pays for it here.
+        const offsetMs = (i / rate) * 1000;
+        const entry = { pushed: wall0 + offsetMs, offsetMs };
         times.set(i, entry);
         inFlight++;
         const p = system
@@ -136,7 +143,7 @@ export async function openLoopRun(
     const window = [...times.values()].filter(
       (t) => t.offsetMs >= warmupMs && t.offsetMs < warmupMs + windowMs,
     );
-    const first = Math.min(...window.map((t) => t.pushed));
+    const first = wall0 + warmupMs;
     const doneInWindow = window.filter((t) => t.done != null && t.done - first <= windowMs).length;
     return {
       rate,

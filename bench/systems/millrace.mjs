@@ -2,6 +2,8 @@
 // runners/millrace.mjs; "done" is a row in millrace.job_completed, written in the completion's
 // transaction, so it is durable when counted.
 import { openDb } from '@millrace/db';
+import { Queue } from '@millrace/queue';
+import { Settings } from '@millrace/settings';
 import { startWorker } from '@millrace/worker';
 import { createBenchDatabase } from '../lib/database.mjs';
 import { PATH, setUp } from '../runners/millrace.mjs';
@@ -12,10 +14,13 @@ export async function prepare({ runner, work, concurrency }) {
   const database = await createBenchDatabase('oc');
   const db = await openDb({ url: database.url, poolSize: 4 });
   const { queue, workerOptions } = await setUp(db, runner, work, concurrency);
+  // The producer has its own pool, as a separate service would: its pushes never wait on the worker's connections.
+  const producerDb = await openDb({ url: database.url, poolSize: 4 });
+  const producer = new Queue(producerDb, { settings: new Settings(producerDb) });
   let worker;
   return {
     enqueue: (payloads) => queue.pushMany(payloads.map((args) => ({ path: PATH, args }))),
-    push: (payload) => queue.push(PATH, payload),
+    push: (payload) => producer.push(PATH, payload),
     async start() {
       worker = await startWorker(workerOptions);
     },
@@ -36,6 +41,7 @@ export async function prepare({ runner, work, concurrency }) {
     },
     async teardown() {
       await worker?.stop({ timeoutMs: 2000 }).catch(() => {});
+      await producerDb.close().catch(() => {});
       await db.close().catch(() => {});
       await database.drop();
     },

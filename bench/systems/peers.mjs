@@ -25,7 +25,10 @@ async function graphileWorker({ work, concurrency, onStart, onEnd }) {
   const pgPool = new pg.Pool({ connectionString: database.url, max: concurrency + 4 });
   pgPool.on('error', () => {});
   pgPool.on('connect', (client) => client.on('error', () => {}));
-  const utils = await makeWorkerUtils({ pgPool, logger: silent });
+  // The producer has its own pool, as a separate service would (Millrace's does too).
+  const producerPool = new pg.Pool({ connectionString: database.url, max: 4 });
+  producerPool.on('error', () => {});
+  const utils = await makeWorkerUtils({ pgPool: producerPool, logger: silent });
   await utils.migrate(); // schema before the clock, like Millrace's migrations
   const handler = tracked(workFor(work), onStart, onEnd);
   let runner;
@@ -63,6 +66,7 @@ async function graphileWorker({ work, concurrency, onStart, onEnd }) {
     async teardown() {
       await runner?.stop().catch(() => {});
       await utils.release().catch(() => {});
+      await producerPool.end().catch(() => {});
       await pgPool.end().catch(() => {});
       await database.drop();
     },

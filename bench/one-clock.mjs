@@ -206,12 +206,13 @@ export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable
     out.push(
       '## Open loop: fixed arrival rate (steady load)',
       '',
-      'Jobs pushed one by one (≤ 64 pushes in flight) at the rate, noop, concurrency 1, worker started first. After',
-      'the warm-up, the jobs pushed during the window are measured, in ms from the push call on the client clock',
+      'Job k is due at k ÷ rate and pushed one by one (≤ 64 in flight, the producer on its own pool), noop, c=1,',
+      'worker started first. After the warm-up, the jobs due in the window are measured, in ms from their scheduled',
+      'arrival on the client clock (a system whose pushes fall behind pays for it: no coordinated omission)',
       "(wall clock with sub-ms precision): **start** = handler start (Millrace: the job's `started_at`), **done** =",
       "Millrace: the job's `completed_at` (its completion transaction); peers and for-loop: handler return (their",
-      'per-job completion write is not timestamped). **achieved/s** = window jobs done within the window length of the',
-      "window's first push, per second. basis: a fixed rate, or a share of the system's one-clock drain rate.",
+      'per-job completion write is not timestamped). **achieved/s** = window jobs done by the window end, per second.',
+      "basis: a fixed rate, or a share of the system's one-clock drain rate (at most 10,000/s).",
       '',
       markdownTable(openLoopTable(openLoop)),
     );

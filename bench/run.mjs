@@ -250,7 +250,7 @@ function printSummary({ rows, oneClock, openLoop, latency, micro, targets }) {
     backlogTable(oneClock),
   );
   printSection(
-    'Open loop: fixed arrival rate, noop, c=1; ms on the client clock from the push call',
+    "Open loop: fixed arrival rate, noop, c=1; ms on the client clock from each job's scheduled arrival",
     openLoopTable(openLoop),
   );
   printSection(

@@ -14,13 +14,21 @@ export async function prepare({ runner, work, concurrency }) {
   const database = await createBenchDatabase('oc');
   const db = await openDb({ url: database.url, poolSize: 4 });
   const { queue, workerOptions } = await setUp(db, runner, work, concurrency);
-  // The producer has its own pool, as a separate service would: its pushes never wait on the worker's connections.
-  const producerDb = await openDb({ url: database.url, poolSize: 4 });
-  const producer = new Queue(producerDb, { settings: new Settings(producerDb) });
+  // The open loop's producer has its own pool, as a separate service would: its pushes never wait
+  // on the worker's connections. Opened on the first push (backlog rows never need it).
+  let producerDb;
+  let producer;
+  const openProducer = async () => {
+    producerDb = await openDb({ url: database.url, poolSize: 4 });
+    return new Queue(producerDb, { settings: new Settings(producerDb) });
+  };
   let worker;
   return {
     enqueue: (payloads) => queue.pushMany(payloads.map((args) => ({ path: PATH, args }))),
-    push: (payload) => producer.push(PATH, payload),
+    async push(payload) {
+      producer ??= openProducer();
+      return (await producer).push(PATH, payload);
+    },
     async start() {
       worker = await startWorker(workerOptions);
     },
@@ -41,7 +49,8 @@ export async function prepare({ runner, work, concurrency }) {
     },
     async teardown() {
       await worker?.stop({ timeoutMs: 2000 }).catch(() => {});
-      await producerDb.close().catch(() => {});
+      await producer?.catch(() => {});
+      await producerDb?.close().catch(() => {});
       await db.close().catch(() => {});
       await database.drop();
     },

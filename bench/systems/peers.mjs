@@ -28,6 +28,7 @@ async function graphileWorker({ work, concurrency, onStart, onEnd }) {
   // The producer has its own pool, as a separate service would (Millrace's does too).
   const producerPool = new pg.Pool({ connectionString: database.url, max: 4 });
   producerPool.on('error', () => {});
+  producerPool.on('connect', (client) => client.on('error', () => {})); // graphile-worker checks for both
   const utils = await makeWorkerUtils({ pgPool: producerPool, logger: silent });
   await utils.migrate(); // schema before the clock, like Millrace's migrations
   const handler = tracked(workFor(work), onStart, onEnd);

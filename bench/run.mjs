@@ -5,27 +5,60 @@
 //
 //   node bench/run.mjs                     full: 3 repeats per row, medians (~15 min on 2 cores)
 //   node bench/run.mjs --quick             small counts, 1 repeat (< 2 min; CI proves the bench runs)
-//   --scenario noop-c1,sleep100ms          scenario ids or work kinds (noop, cpu1ms, sleep100ms)
+//   --scenario noop-c1,sleep100ms          scenario ids or work kinds (noop, cpu1ms, sleep10ms, sleep100ms, sleep1s)
 //   --runner handlers,thread,bullmq        runners (the for-loop always runs: ratios need it)
 //   --jobs N                               jobs per row, overriding the matrix
 //   --no-peers / --peers                   leave out (or keep) graphile-worker, pg-boss, bullmq
 //   --history                              only bench/history.mjs (10 M jobs of history; quick: 200 k)
 //   --no-history                           a quick run ends with history.mjs --quick unless this is given
 //   --repeats N, --no-micro, --no-latency, --out NAME
+//   --no-one-clock / --no-open-loop        leave out the one-clock backlog rows / the open-loop rows
+//   --sizes 1000,20000 / --rates 100,1000  one-clock backlog sizes / open-loop fixed rates (default: the mode's)
+//   --no-matrix                            leave out the job-length matrix
+//   --compare old.json[,new.json]          only print new ÷ old for every row both have (new: results/<out>.json)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { printHistory, runHistoryBench, writeHistoryResults } from './history.mjs';
-import { throughputChart } from './lib/chart.mjs';
+import { jobsPerMonthChart, throughputChart } from './lib/chart.mjs';
+import { printComparison } from './lib/compare.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
-import { CONFIG, checkTargets, jobsFor, LIMIT, MILLRACE, PEERS, RUNNERS, SCENARIOS } from './lib/matrix.mjs';
-import { finishRows, markdown, summariseRow, tableRows } from './lib/report.mjs';
+import {
+  CONFIG,
+  checkTargets,
+  DEDICATED,
+  jobsFor,
+  LIMIT,
+  MILLRACE,
+  PEERS,
+  RUNNERS,
+  SCENARIOS,
+} from './lib/matrix.mjs';
+import { backlogRun } from './lib/one-clock.mjs';
+import { finishRows, markdown, markdownTable, summariseRow, tableRows } from './lib/report.mjs';
 import { printTable, round } from './lib/stats.mjs';
 import { runMicro } from './micro.mjs';
-import { peers } from './peers/index.mjs';
-import { drain, latency as measureLatency } from './runners/millrace.mjs';
+import {
+  backlogTable,
+  oneClockMarkdown,
+  oneClockTargets,
+  openLoopTable,
+  runBacklog,
+  runOpenLoop,
+} from './one-clock.mjs';
+import { latency as measureLatency } from './runners/millrace.mjs';
+import { SYSTEMS } from './systems/index.mjs';
 
 const USAGE =
-  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history]';
+  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--no-matrix] [--sizes N,N] [--rates R,R] [--compare old.json[,new.json]]';
+
+/** A comma-separated list of positive numbers, or null when the flag is absent. */
+function numbers(text, flag) {
+  if (text == null) return null;
+  const list = text.split(',').map(Number);
+  if (list.length === 0 || !list.every((n) => n > 0))
+    throw new Error(`${flag} takes positive numbers\n${USAGE}`);
+  return list;
+}
 
 function parseFlags(argv) {
   const { values } = parseArgs({
@@ -43,6 +76,12 @@ function parseFlags(argv) {
       out: { type: 'string' },
       history: { type: 'boolean', default: false },
       'no-history': { type: 'boolean', default: false },
+      'no-one-clock': { type: 'boolean', default: false },
+      'no-open-loop': { type: 'boolean', default: false },
+      'no-matrix': { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      rates: { type: 'string' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -60,7 +99,7 @@ function parseFlags(argv) {
   const wanted = list(values.scenario);
   const scenarios = wanted
     ? SCENARIOS.filter((s) => wanted.includes(s.id) || wanted.includes(s.work))
-    : SCENARIOS;
+    : SCENARIOS.filter((s) => !(values.quick && s.fullOnly));
   const runnerNames = list(values.runner);
   const unknown = [
     ...(runnerNames ?? []).filter((r) => !RUNNERS.includes(r)),
@@ -74,6 +113,12 @@ function parseFlags(argv) {
     : RUNNERS;
   if (!withPeers) runners = runners.filter((r) => !PEERS.includes(r));
   const mode = values.quick ? 'quick' : 'full';
+  // The one-clock rows measure every runner; a quick run leaves the peers out of the legacy matrix
+  // (unless --peers): they are timed under the one clock instead, and CI's time stays as it was.
+  // The naive spawn (a generic worker without spares) is left out of a quick run unless named.
+  const oneClockRunners = runners;
+  if (mode === 'quick' && !values.peers) runners = runners.filter((r) => !PEERS.includes(r));
+  if (mode === 'quick' && !runnerNames) runners = runners.filter((r) => r !== 'generic-naive');
   const jobs = values.jobs == null ? null : Number(values.jobs);
   if (jobs != null && !(jobs > 0)) throw new Error(`--jobs must be a positive number\n${USAGE}`);
   return {
@@ -88,28 +133,37 @@ function parseFlags(argv) {
     out: values.out ?? (values.quick ? 'quick' : 'latest'),
     historyOnly: values.history,
     history: values.history || (values.quick && !values['no-history']),
+    oneClock: !values['no-one-clock'],
+    oneClockRunners,
+    openLoop: !values['no-open-loop'],
+    matrix: !values['no-matrix'],
+    sizes: numbers(values.sizes, '--sizes'),
+    rates: numbers(values.rates, '--rates'),
+    repeatsGiven: values.repeats == null ? null : Number(values.repeats),
+    compare: values.compare ? values.compare.split(',') : null,
   };
 }
 
 const kindOf = (runner) => (runner === LIMIT ? 'limit' : MILLRACE.includes(runner) ? 'millrace' : 'peer');
 
-/** One measurement of one row: never throws, a failure becomes `{ error }`. */
-async function measure(runner, { work, concurrency, jobs, quick }) {
-  try {
-    if (MILLRACE.includes(runner)) {
-      const perJob = { noop: 60, cpu1ms: 60, sleep100ms: 200 }[work]; // generous even for naive spawn
-      return await drain({
-        runner,
-        work,
-        jobs,
-        concurrency,
-        timeoutMs: 60_000 + Math.ceil((jobs * perJob) / concurrency),
-      });
-    }
-    return await peers[runner].run({ jobs, concurrency, work, quick });
-  } catch (err) {
-    return { error: err?.message ?? String(err) };
-  }
+/**
+ * One measurement of one row, through the one-clock driver like every other row: a pre-enqueued
+ * backlog, the end when the last job is durably done. The row's jobs/s is the drain rate from the
+ * worker being ready (start-up kept beside it), so short rows measure the jobs, not the spawn.
+ * Never throws: a failure becomes `{ error }`.
+ */
+async function measure(runner, { work, concurrency, jobs }) {
+  const perJob = { noop: 60, cpu1ms: 60, sleep10ms: 80, sleep100ms: 200, sleep1s: 1200 }[work]; // generous even for naive spawn
+  const r = await backlogRun(SYSTEMS[runner], {
+    runner,
+    work,
+    jobs,
+    concurrency,
+    timeoutMs: 60_000 + Math.ceil((jobs * perJob) / concurrency),
+  });
+  return r.error
+    ? r
+    : { jobsPerSec: r.drainJobsPerSec, fromWorkerStartJobsPerSec: r.jobsPerSec, startupMs: r.startupMs };
 }
 
 const fmt = (v) => (v == null ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 1 }));
@@ -125,7 +179,7 @@ async function runMatrix(plan, log) {
       for (const runner of plan.runners) {
         const jobs = plan.jobs ?? jobsFor(plan.mode, scenario.id, runner);
         const t0 = performance.now();
-        const result = await measure(runner, { ...scenario, jobs, quick: plan.mode === 'quick' });
+        const result = await measure(runner, { ...scenario, jobs });
         runs.get(runner).push(result);
         const secs = round((performance.now() - t0) / 1000, 1);
         const what = result.error
@@ -154,7 +208,9 @@ async function runMatrix(plan, log) {
 
 async function runLatency(plan, log) {
   const out = [];
-  for (const runner of plan.runners.filter((r) => MILLRACE.includes(r))) {
+  // Quick: the dedicated runtimes only (CI's time); the open-loop rows time every system's latency.
+  const measured = plan.mode === 'quick' ? DEDICATED : MILLRACE;
+  for (const runner of plan.runners.filter((r) => measured.includes(r))) {
     const t0 = performance.now();
     const r = await measureLatency({ runner, samples: plan.latencySamples }).catch((err) => ({
       error: err.message,
@@ -174,9 +230,31 @@ function printSection(title, rows) {
   printTable(rows);
 }
 
-function printSummary({ rows, latency, micro, targets }) {
+/** The one-clock backlog rows and the open-loop rows (one-clock.mjs); empty when left out by a flag. */
+async function runOneClockSections(plan, log) {
+  const oneClock = plan.oneClock
+    ? await runBacklog(
+        { mode: plan.mode, runners: plan.oneClockRunners, repeats: plan.repeatsGiven, sizes: plan.sizes },
+        log,
+      )
+    : [];
+  const openLoop = plan.openLoop
+    ? await runOpenLoop({ mode: plan.mode, runners: plan.oneClockRunners, rates: plan.rates }, oneClock, log)
+    : [];
+  return { oneClock, openLoop };
+}
+
+function printSummary({ rows, oneClock, openLoop, latency, micro, targets }) {
   printSection(
-    'Throughput (medians; latency of Millrace noop-c1 rows at low load, of peers under backlog)',
+    'One clock: backlog of N noop jobs, c=1, worker start → last job durably done',
+    backlogTable(oneClock),
+  );
+  printSection(
+    "Open loop: fixed arrival rate, noop, c=1; ms on the client clock from each job's scheduled arrival",
+    openLoopTable(openLoop),
+  );
+  printSection(
+    'Throughput by job length (one clock, drain from worker ready; medians; Millrace noop-c1 latency at low load)',
     tableRows(rows),
   );
   printSection(
@@ -218,6 +296,10 @@ async function main() {
   const started = Date.now();
   const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   if (plan.historyOnly) return runHistory(plan, log);
+  if (plan.compare) {
+    const [oldPath, newPath = new URL(`./results/${plan.out}.json`, import.meta.url).pathname] = plan.compare;
+    return void (await printComparison(oldPath, newPath));
+  }
   const environment = await describeEnvironment();
   const pgInfo =
     environment.postgres.error ??
@@ -231,9 +313,10 @@ async function main() {
     );
   }
   const latency = plan.latency ? await runLatency(plan, log) : [];
-  const rows = finishRows(await runMatrix(plan, log), latency);
+  const oneClock = await runOneClockSections(plan, log);
+  const rows = finishRows(plan.matrix ? await runMatrix(plan, log) : [], latency);
   const micro = plan.micro ? await runMicro({ quick: plan.mode === 'quick', log }) : [];
-  const targets = checkTargets({ rows, latency });
+  const targets = [...checkTargets({ rows, latency }), ...oneClockTargets({ ...oneClock, rows })];
   const result = {
     date: new Date(started).toISOString(),
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
@@ -248,6 +331,7 @@ async function main() {
     durationMs: Date.now() - started,
     environment,
     rows,
+    ...oneClock,
     latency,
     micro,
     targets,
@@ -262,9 +346,13 @@ async function main() {
     rows: rows.filter((r) => r.scenario === s.id),
   }));
   await writeFile(new URL(`${plan.out}.json`, dir), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(new URL(`${plan.out}.md`, dir), markdown(result));
+  await writeFile(
+    new URL(`${plan.out}.md`, dir),
+    markdown({ ...result, sections: oneClockMarkdown(result, markdownTable) }),
+  );
   await writeFile(new URL(`${plan.out}.svg`, dir), throughputChart(scenarios));
-  log(`wrote bench/results/${plan.out}.{json,md,svg} in ${round((Date.now() - started) / 1000)} s`);
+  await writeFile(new URL(`${plan.out}.month.svg`, dir), jobsPerMonthChart(scenarios));
+  log(`wrote bench/results/${plan.out}.{json,md,svg,month.svg} in ${round((Date.now() - started) / 1000)} s`);
   if (plan.history) await runHistory(plan, log);
 }
 

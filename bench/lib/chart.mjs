@@ -12,6 +12,7 @@ const COLOURS = {
   'graphile-worker': '#9467bd',
   'pg-boss': '#8c564b',
   bullmq: '#e377c2',
+  'Windmill (26 M)': '#000000',
 };
 
 const LABEL_W = 150;
@@ -77,4 +78,21 @@ export function throughputChart(scenarios, { title = 'Throughput per runner (job
     '</svg>',
     '',
   ].join('\n');
+}
+
+/**
+ * Jobs per month per worker, in millions, per scenario (job length × concurrency), with Windmill's
+ * 26 M as a bar in every group: the seed's picture, generic vs dedicated across job lengths.
+ */
+export function jobsPerMonthChart(scenarios, windmillMillions = 26) {
+  return throughputChart(
+    scenarios.map((s) => ({
+      ...s,
+      rows: [
+        ...s.rows.map((r) => ({ ...r, jobsPerSec: r.jobsPerMonth ? r.jobsPerMonth / 1e6 : null })),
+        { runner: 'Windmill (26 M)', jobsPerSec: windmillMillions },
+      ],
+    })),
+    { title: 'Jobs per month per worker (millions, log scale) against Windmill’s 26 M' },
+  );
 }

@@ -1,17 +1,23 @@
 // What `npm run bench` measures: the scenarios, the runners, how many jobs each row drains (full
 // and quick), and the targets from the issues, checked against the rows.
 
+// `fullOnly` scenarios run in a full run (or when named with --scenario), never in a default --quick
+// (CI's time): a quick run's noop c=1 figures are its one-clock N=1,000 rows.
 export const SCENARIOS = [
-  { id: 'noop-c1', work: 'noop', concurrency: 1 },
+  { id: 'noop-c1', work: 'noop', concurrency: 1, fullOnly: true },
   { id: 'noop-c8', work: 'noop', concurrency: 8 },
   { id: 'cpu1ms-c1', work: 'cpu1ms', concurrency: 1 },
-  { id: 'cpu1ms-c2', work: 'cpu1ms', concurrency: 2 },
+  { id: 'cpu1ms-c2', work: 'cpu1ms', concurrency: 2, fullOnly: true },
+  { id: 'sleep10ms-c1', work: 'sleep10ms', concurrency: 1, fullOnly: true },
+  { id: 'sleep10ms-c10', work: 'sleep10ms', concurrency: 10, fullOnly: true },
   { id: 'sleep100ms-c1', work: 'sleep100ms', concurrency: 1 },
   { id: 'sleep100ms-c10', work: 'sleep100ms', concurrency: 10 },
+  { id: 'sleep1s-c1', work: 'sleep1s', concurrency: 1, fullOnly: true },
+  { id: 'sleep1s-c10', work: 'sleep1s', concurrency: 10, fullOnly: true },
 ];
 
 /** The job's own work in ms: what per-job overhead is measured over. */
-export const WORK_MS = { noop: 0, cpu1ms: 1, sleep100ms: 100 };
+export const WORK_MS = { noop: 0, cpu1ms: 1, sleep10ms: 10, sleep100ms: 100, sleep1s: 1000 };
 
 export const LIMIT = 'for-loop';
 export const MILLRACE = ['handlers', 'thread', 'process', 'generic', 'generic-naive'];
@@ -53,22 +59,30 @@ const JOBS = {
     'noop-c8': { ...NOOP_FULL, dedicated: 20_000 },
     'cpu1ms-c1': CPU_FULL,
     'cpu1ms-c2': CPU_FULL,
+    'sleep10ms-c1': { 'for-loop': 200, dedicated: 200, generic: 100, 'generic-naive': 50, peer: 200 },
+    'sleep10ms-c10': { 'for-loop': 1000, dedicated: 1000, generic: 300, 'generic-naive': 200, peer: 1000 },
     'sleep100ms-c1': { 'for-loop': 50, dedicated: 50, generic: 50, 'generic-naive': 50, peer: 20 },
     'sleep100ms-c10': { 'for-loop': 300, dedicated: 300, generic: 300, 'generic-naive': 300, peer: 300 },
+    'sleep1s-c1': { 'for-loop': 5, dedicated: 5, generic: 5, 'generic-naive': 5, peer: 5 },
+    'sleep1s-c10': { 'for-loop': 30, dedicated: 30, generic: 30, 'generic-naive': 30, peer: 30 },
   },
   quick: {
     'noop-c1': NOOP_QUICK,
     'noop-c8': NOOP_QUICK,
     'cpu1ms-c1': CPU_QUICK,
     'cpu1ms-c2': CPU_QUICK,
+    'sleep10ms-c1': { 'for-loop': 20, dedicated: 20, generic: 10, 'generic-naive': 5, peer: 10 },
+    'sleep10ms-c10': { 'for-loop': 50, dedicated: 50, generic: 20, 'generic-naive': 10, peer: 50 },
     'sleep100ms-c1': { 'for-loop': 10, dedicated: 10, generic: 10, 'generic-naive': 5, peer: 5 },
     'sleep100ms-c10': { 'for-loop': 50, dedicated: 50, generic: 30, 'generic-naive': 20, peer: 50 },
+    'sleep1s-c1': { 'for-loop': 2, dedicated: 2, generic: 2, 'generic-naive': 2, peer: 2 },
+    'sleep1s-c10': { 'for-loop': 10, dedicated: 10, generic: 10, 'generic-naive': 10, peer: 10 },
   },
 };
 
 export const CONFIG = {
   full: { repeats: 3, latencySamples: 200 },
-  quick: { repeats: 1, latencySamples: 30 },
+  quick: { repeats: 1, latencySamples: 15 },
 };
 
 export function jobsFor(mode, scenarioId, runner) {

@@ -91,7 +91,7 @@ function cell(v) {
   return typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v);
 }
 
-function markdownTable(rows) {
+export function markdownTable(rows) {
   if (rows.length === 0) return '_none_\n';
   const keys = Object.keys(rows[0]);
   const lines = [`| ${keys.join(' | ')} |`, `|${keys.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
@@ -130,13 +130,14 @@ export function markdown(result) {
       result.targets.map((t) => ({ target: t.label, value: t.value, status: t.status, note: t.note })),
     ),
   );
-  out.push('## Throughput', '');
+  out.push(...(result.sections ?? []));
+  out.push('## Throughput by job length, concurrency 1 and N', '');
   out.push(
-    'jobs/s: median over repeats. Millrace rows drain a backlog pushed before the clock starts, every job a durable',
-    'job with its own completed row; peer and for-loop rows time enqueue and drain together (bench/peers/README.md).',
-    "overhead = concurrency × 1000 / jobs/s − the job's own work (0, 1 or 100 ms). M jobs/month = jobs/s × 86,400 × 30;",
-    '× Windmill = that / 26 M. Latency (enqueue→start): Millrace at low load (one job at a time, noop c=1 rows and the',
-    'latency table); peers and for-loop over all jobs of the run, so with a backlog it includes queueing.',
+    'Every row through the one-clock driver: a backlog enqueued first (untimed), one worker; jobs/s = jobs ÷ (worker',
+    "ready → the first poll of the system's own store counting every job durably done), median over repeats; the",
+    "worker's start-up is in the one-clock table. overhead = concurrency × 1000 / jobs/s − the job's own work (0, 1, 10,",
+    '100 or 1,000 ms). M jobs/month (per worker) = jobs/s × 86,400 × 30 / 10⁶; × Windmill = that / 26 M. p50/p99: the',
+    'Millrace noop c=1 rows carry the low-load enqueue→start latency (database created_at → worker started_at).',
     '',
   );
   out.push(markdownTable(tableRows(result.rows)));
@@ -174,5 +175,9 @@ export function markdown(result) {
     out.push('');
   }
   out.push(`![throughput per runner and scenario](${result.chart})`, '');
+  out.push(
+    `![jobs per month per worker against Windmill's 26 M](${result.chart.replace(/\.svg$/, '.month.svg')})`,
+    '',
+  );
   return out.join('\n');
 }

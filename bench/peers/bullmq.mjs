@@ -7,7 +7,16 @@ import { measure } from './harness.mjs';
 export const name = 'bullmq';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-function connectionFor(redisUrl) {
+/** The Worker's settings (finished jobs removed, as a high-throughput deployment would). */
+export const workerOptions = ({ connection, prefix, concurrency }) => ({
+  connection,
+  prefix,
+  concurrency,
+  removeOnComplete: { count: 0 },
+  removeOnFail: { count: 0 },
+});
+
+export function connectionFor(redisUrl) {
   const u = new URL(redisUrl);
   return { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
 }
@@ -28,13 +37,11 @@ export function run(options) {
     const errors = [];
     try {
       await queue.waitUntilReady();
-      worker = new Worker('bench', (job) => tracker.run(job.data.t), {
-        connection,
-        prefix,
-        concurrency,
-        removeOnComplete: { count: 0 },
-        removeOnFail: { count: 0 },
-      });
+      worker = new Worker(
+        'bench',
+        (job) => tracker.run(job.data.t),
+        workerOptions({ connection, prefix, concurrency }),
+      );
       worker.on('error', (err) => errors.push(err));
       await worker.waitUntilReady();
       await enqueueAll((payloads) => queue.addBulk(payloads.map((data) => ({ name: 'bench', data }))));

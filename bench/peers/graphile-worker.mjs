@@ -13,7 +13,7 @@ export const options = {
   pollInterval: 1000,
 };
 
-const silent = new Logger(() => () => {});
+export const silent = new Logger(() => () => {});
 
 export function run(runOptions) {
   return measure(name, runOptions, async ({ tracker, concurrency, url, enqueueAll }) => {

@@ -14,7 +14,9 @@ const spin = (ms) => {
 export const WORK = {
   noop: async () => {},
   cpu1ms: async () => spin(1),
+  sleep10ms: () => new Promise((resolve) => setTimeout(resolve, 10)),
   sleep100ms: () => new Promise((resolve) => setTimeout(resolve, 100)),
+  sleep1s: () => new Promise((resolve) => setTimeout(resolve, 1000)),
 };
 
 /** Jobs are enqueued in bulk chunks of this size, each chunk stamped when it is built. */
@@ -90,7 +92,7 @@ export function createTracker(jobs, work, timeoutMs) {
 
 /** A generous bound on how long a run may take before it counts as failed. */
 export function timeoutFor({ jobs, concurrency, work }) {
-  const perJob = { noop: 5, cpu1ms: 6, sleep100ms: 100 }[work] ?? 100;
+  const perJob = { noop: 5, cpu1ms: 6, sleep10ms: 10, sleep100ms: 100, sleep1s: 1000 }[work] ?? 1000;
   return 60_000 + Math.ceil((jobs * perJob) / Math.max(1, concurrency)) * 3;
 }
 

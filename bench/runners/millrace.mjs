@@ -11,8 +11,14 @@ import { startWorker } from '@millrace/worker';
 import { createBenchDatabase } from '../lib/database.mjs';
 import { percentile, round } from '../lib/stats.mjs';
 
+/** A job that waits `ms` on a timer, as deployed code and as an in-host handler. */
+const sleeping = (ms) => ({
+  code: `export async function main() { await new Promise((r) => setTimeout(r, ${ms})); return null; }`,
+  handler: () => new Promise((r) => setTimeout(() => r(null), ms)),
+});
+
 /** The script each work kind runs, as deployed code and as an in-host handler. */
-const SCRIPTS = {
+export const SCRIPTS = {
   noop: { code: 'export function main() { return null; }', handler: async () => null },
   cpu1ms: {
     code: 'export function main() { const end = performance.now() + 1; while (performance.now() < end); return null; }',
@@ -22,6 +28,8 @@ const SCRIPTS = {
       return null;
     },
   },
+  sleep10ms: sleeping(10),
+  sleep1s: sleeping(1000),
   sleep100ms: {
     code: 'export async function main() { await new Promise((r) => setTimeout(r, 100)); return null; }',
     handler: () => new Promise((r) => setTimeout(() => r(null), 100)),
@@ -30,9 +38,9 @@ const SCRIPTS = {
 
 export const RUNNERS = ['handlers', 'thread', 'process', 'generic', 'generic-naive'];
 
-const PATH = 'f/bench/job';
+export const PATH = 'f/bench/job';
 
-async function setUp(db, runner, work, concurrency) {
+export async function setUp(db, runner, work, concurrency) {
   const settings = new Settings(db);
   await settings.deployScript({ path: PATH, content: SCRIPTS[work].code, language: 'javascript' });
   const dedicated = runner === 'handlers' || runner === 'thread' || runner === 'process';

@@ -1,0 +1,276 @@
+// The one-clock sections of `npm run bench` (see lib/one-clock.mjs for the clock itself):
+//   backlog rows — every system drains the same N (several N) from the same start to the same end
+//   open-loop rows — every system fed at fixed arrival rates, per-job latency on the client's clock
+// Each run records the machine's load before (idle sample) and during; rows say when it was busy.
+import { isBusy, sampleIdleLoad, startLoadWindow } from './lib/load.mjs';
+import { backlogRun, openLoopRun } from './lib/one-clock.mjs';
+import { median, round } from './lib/stats.mjs';
+import { SYSTEMS } from './systems/index.mjs';
+
+/** Sizes, repeats and rates per mode. Open-loop `drainShare` adds a rate at that share of the system's drain rate. */
+export const ONE_CLOCK = {
+  full: {
+    sizes: [1_000, 20_000, 100_000],
+    repeats: 3,
+    idleSampleMs: 500,
+    openLoop: { rates: [100, 1_000], drainShare: 0.5, warmupMs: 1_000, windowMs: 5_000 },
+  },
+  quick: {
+    sizes: [1_000],
+    repeats: 1,
+    idleSampleMs: 100,
+    openLoop: { rates: [100], drainShare: null, warmupMs: 200, windowMs: 600 },
+  },
+};
+
+/**
+ * Caps on N: pg-boss drains ~2-3 k/s at c=1 on 2 cores (100 k would take a minute per repeat); the
+ * generic worker starts a runtime per job (~20 jobs/s), so it drains a small N.
+ */
+const MAX_JOBS = {
+  full: { 'pg-boss': 20_000, generic: 200, 'generic-naive': 100 },
+  quick: { 'pg-boss': 200, generic: 10, 'generic-naive': 10 },
+};
+const TIMEOUT_MS = (jobs) => 60_000 + jobs * 5;
+
+/** The open loop's highest rate: the for-loop's half-drain rate would be 10⁵ pushes a second. */
+const MAX_OPEN_RATE = 10_000;
+
+const jobsFor = (mode, size, name) => Math.min(size, MAX_JOBS[mode][name] ?? size);
+
+/** The systems of the one-clock rows (the naive generic spawn is only a job-length row). */
+export const systemNames = (runners) =>
+  Object.keys(SYSTEMS).filter((s) => s !== 'generic-naive' && runners.includes(s));
+
+async function withLoad(idleSampleMs, fn) {
+  const before = await sampleIdleLoad(idleSampleMs);
+  const during = startLoadWindow();
+  const result = await fn();
+  return { ...result, loadBefore: before, loadDuring: during.stop(), busy: isBusy(before) };
+}
+
+/** Median and spread of repeated runs of one row; the load of every run is kept. */
+export function summarise({ runs, ...row }, metric) {
+  const ok = runs.filter((r) => r[metric] > 0);
+  const values = ok.map((r) => r[metric]);
+  const out = {
+    ...row,
+    repeats: runs.length,
+    busy: runs.some((r) => r.busy),
+    load: runs.map((r) => ({ before: r.loadBefore, during: r.loadDuring })),
+  };
+  if (ok.length === 0) return { ...out, error: runs.find((r) => r.error)?.error ?? 'no successful run' };
+  const med = median(values);
+  return {
+    ...out,
+    [metric]: round(med, med < 100 ? 3 : 1),
+    min: round(Math.min(...values), med < 100 ? 3 : 1),
+    max: round(Math.max(...values), med < 100 ? 3 : 1),
+    spreadPct: round(((Math.max(...values) - Math.min(...values)) / med) * 100, 1),
+    startupMs: median(ok.map((r) => r.startupMs).filter((v) => v != null)),
+    drainJobsPerSec: round(median(ok.map((r) => r.drainJobsPerSec).filter((v) => v != null)), 1),
+    ...(ok.length < runs.length ? { errors: runs.filter((r) => r.error).map((r) => r.error) } : {}),
+  };
+}
+
+/** Backlog rows: every size × system, repeats interleaved across systems so drift hits all alike. */
+export async function runBacklog({ mode, runners, repeats, sizes }, log) {
+  const cfg = { ...ONE_CLOCK[mode], ...(sizes ? { sizes } : {}) };
+  const names = systemNames(runners);
+  const rows = [];
+  for (const size of cfg.sizes) {
+    const runs = new Map(names.map((n) => [n, []]));
+    for (let rep = 1; rep <= (repeats ?? cfg.repeats); rep++) {
+      for (const name of names) {
+        const jobs = jobsFor(mode, size, name);
+        const r = await withLoad(cfg.idleSampleMs, () =>
+          backlogRun(SYSTEMS[name], { jobs, work: 'noop', concurrency: 1, timeoutMs: TIMEOUT_MS(jobs) }),
+        );
+        runs.get(name).push(r);
+        log(
+          `one-clock ${String(size).padStart(6)} ${name.padEnd(15)} rep ${rep}: ${r.error ? `FAILED (${r.error.slice(0, 100)})` : `${r.jobsPerSec} jobs/s, start-up ${r.startupMs} ms`}${r.busy ? ' [busy]' : ''}`,
+        );
+      }
+    }
+    for (const name of names)
+      rows.push(
+        summarise(
+          { size, system: name, jobs: jobsFor(mode, size, name), runs: runs.get(name) },
+          'jobsPerSec',
+        ),
+      );
+  }
+  return rows;
+}
+
+/** Open-loop rows: each system at the fixed rates and at `drainShare` of its largest-N drain rate. */
+export async function runOpenLoop({ mode, runners, rates }, backlogRows, log) {
+  const cfg = { ...ONE_CLOCK[mode].openLoop, ...(rates ? { rates } : {}) };
+  const rows = [];
+  for (const name of systemNames(runners)) {
+    const drain = backlogRows.filter((r) => r.system === name && r.drainJobsPerSec).at(-1)?.drainJobsPerSec;
+    const rates = [...cfg.rates];
+    if (cfg.drainShare && drain) rates.push(Math.min(MAX_OPEN_RATE, Math.round(drain * cfg.drainShare)));
+    for (const rate of rates) {
+      const basis = cfg.rates.includes(rate) ? 'fixed' : `${cfg.drainShare * 100} % of drain`;
+      if (drain && rate > drain) {
+        // Above what it drains with a backlog: the queue would only grow, latency would be the window.
+        rows.push({ system: name, basis, rate, skipped: `above its drain rate ${drain}/s` });
+        log(`open loop ${name.padEnd(15)} ${String(rate).padStart(6)}/s: skipped (drain rate ${drain}/s)`);
+        continue;
+      }
+      const r = await withLoad(ONE_CLOCK[mode].idleSampleMs, () =>
+        openLoopRun(SYSTEMS[name], { rate, work: 'noop', concurrency: 1, ...cfg }),
+      );
+      rows.push({
+        system: name,
+        basis: cfg.rates.includes(rate) ? 'fixed' : `${cfg.drainShare * 100} % of drain`,
+        ...r,
+      });
+      log(
+        `open loop ${name.padEnd(15)} ${String(rate).padStart(6)}/s: ${r.error ? `FAILED (${r.error.slice(0, 100)})` : `achieved ${r.achievedJobsPerSec}/s, start p50 ${r.start.p50} p99 ${r.start.p99} ms, done p99 ${r.done.p99} ms`}${r.busy ? ' [busy]' : ''}`,
+      );
+    }
+  }
+  return rows;
+}
+
+/** Table rows (terminal and markdown) for the backlog section. */
+export const backlogTable = (rows) =>
+  rows.map((r) => ({
+    N: r.size,
+    system: r.system,
+    jobs: r.jobs,
+    'jobs/s (median)': r.jobsPerSec ?? null,
+    'min–max': r.min == null ? null : `${r.min}–${r.max}`,
+    'spread %': r.spreadPct ?? null,
+    'start-up ms': r.startupMs ?? null,
+    'drain jobs/s': r.drainJobsPerSec ?? null,
+    'CPU busy before': r.load.map((l) => l.before.cpuBusy).join('/'),
+    note: [
+      r.busy ? 'BUSY' : '',
+      r.error ? `FAILED: ${r.error.slice(0, 80)}` : '',
+      r.errors ? `${r.errors.length} failed` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  }));
+
+export const openLoopTable = (rows) =>
+  rows.map((r) => ({
+    system: r.system,
+    'rate/s': r.rate,
+    basis: r.basis,
+    'achieved/s': r.achievedJobsPerSec ?? null,
+    'start p50': r.start?.p50 ?? null,
+    'start p95': r.start?.p95 ?? null,
+    'start p99': r.start?.p99 ?? null,
+    'start max': r.start?.max ?? null,
+    'done p50': r.done?.p50 ?? null,
+    'done p95': r.done?.p95 ?? null,
+    'done p99': r.done?.p99 ?? null,
+    'done max': r.done?.max ?? null,
+    note: [
+      r.busy ? 'BUSY' : '',
+      r.unfinished ? `${r.unfinished} unfinished` : '',
+      r.producerStalls ? `producer stalled ${r.producerStalls}×` : '',
+      r.error ? `FAILED: ${r.error.slice(0, 80)}` : '',
+      r.skipped ? `not run: ${r.skipped}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  }));
+
+/** The markdown sections for results/<out>.md: what each column measures, then the tables. */
+export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable) {
+  const out = [];
+  if (oneClock.length) {
+    out.push(
+      '## One clock: backlog drain (every system, same N, same start and end)',
+      '',
+      'N noop jobs enqueued before the clock (untimed), concurrency 1, one worker in this process. Clock: this',
+      "process's performance clock, from the call that starts the worker to the first poll of the system's own store",
+      'that counts N jobs durably done (Millrace: `job_completed` rows with status success; graphile-worker: its job',
+      'rows deleted; pg-boss: `state = completed`; BullMQ: no job left waiting/active/delayed/failed; for-loop: a',
+      'counter); the end is when that count query was sent (polls every 1 % of the elapsed time, every 2 ms near N).',
+      '**jobs/s** = N ÷ that time (median of the repeats;',
+      '**min–max**, **spread %** = (max − min) ÷ median). **start-up ms** = worker start call → resolved (median).',
+      '**drain jobs/s** = N ÷ (end − worker ready). **CPU busy before** = share of CPU busy on the whole machine over',
+      'an idle moment just before each repeat (/proc/stat); **BUSY** = some repeat started with > 50 % busy: other',
+      'work on the machine, treat as noise. pg-boss runs at most 20,000 jobs.',
+      '',
+      markdownTable(backlogTable(oneClock)),
+    );
+  }
+  if (openLoop.length) {
+    out.push(
+      '## Open loop: fixed arrival rate (steady load)',
+      '',
+      'Job k is due at k ÷ rate and pushed one by one (≤ 64 in flight, the producer on its own pool), noop, c=1,',
+      'worker started first. After the warm-up, the jobs due in the window are measured, in ms from their scheduled',
+      'arrival on the client clock (a system whose pushes fall behind pays for it: no coordinated omission)',
+      "(wall clock with sub-ms precision): **start** = handler start (Millrace: the job's `started_at`), **done** =",
+      "Millrace: the job's `completed_at` (its completion transaction); peers and for-loop: handler return (their",
+      'per-job completion write is not timestamped). **achieved/s** = window jobs done by the window end, per second.',
+      "basis: a fixed rate, or a share of the system's one-clock drain rate (at most 10,000/s).",
+      '',
+      markdownTable(openLoopTable(openLoop)),
+    );
+  }
+  return out;
+}
+
+/** Issue 20's targets on the one-clock rows: `{ label, value, status, note }` like checkTargets. */
+export function oneClockTargets({ oneClock = [], openLoop = [], rows = [] }) {
+  const status = (value, ok) => (value == null ? 'not run' : ok ? 'PASS' : 'MISS');
+  const out = [];
+  for (const size of [20_000, 100_000]) {
+    const at = (system) => oneClock.find((r) => r.size === size && r.system === system);
+    const gw = at('graphile-worker')?.jobsPerSec;
+    for (const [system, min] of [
+      ['handlers', 1.5],
+      ['thread', 1],
+    ]) {
+      const mine = at(system)?.jobsPerSec;
+      const ratio = mine && gw ? round(mine / gw, 2) : null;
+      out.push({
+        label: `${system} ≥ ${min}× graphile-worker (batched), one clock, N=${size.toLocaleString('en-US')}`,
+        value: ratio,
+        status: status(ratio, ratio >= min),
+        note: at(system)?.busy || at('graphile-worker')?.busy ? 'busy machine' : '',
+      });
+    }
+  }
+  for (const system of ['handlers', 'thread', 'process']) {
+    const r = openLoop.find((o) => o.system === system && o.rate === 1_000 && o.start);
+    const v = r?.start.p99 ?? null;
+    out.push({
+      label: `${system} open loop 1,000/s enqueue→start p99 ≤ 10 ms`,
+      value: v,
+      status: status(v, v <= 10),
+      note: r?.busy ? 'busy machine' : '',
+    });
+    const idle = openLoop.find((o) => o.system === system && o.rate === 100 && o.start);
+    for (const [key, max] of [
+      ['p50', 3.5],
+      ['p99', 8],
+    ]) {
+      const w = idle?.start[key] ?? null;
+      out.push({
+        label: `${system} push→start ${key} ≤ ${max} ms at 100/s (client clock)`,
+        value: w,
+        status: status(w, w <= max),
+        note: idle?.busy ? 'busy machine' : '',
+      });
+    }
+  }
+  const generic =
+    rows.find((r) => r.scenario === 'sleep100ms-c1' && r.runner === 'generic')?.jobsPerSec ?? null;
+  out.push({
+    label: 'generic 100 ms c=1 jobs/s ≥ 9.7',
+    value: generic,
+    status: status(generic, generic >= 9.7),
+    note: '',
+  });
+  return out;
+}

@@ -54,7 +54,10 @@ describe('how many spares', () => {
 
   it('rejects maxSpares below spares with a typed error', () => {
     expect(() => createColdExecutor({ concurrency: 1, spares: 2, maxSpares: 1 })).toThrow(
-      expect.objectContaining({ name: 'InvalidColdExecutorOptionsError', code: 'invalid_cold_executor_options' }),
+      expect.objectContaining({
+        name: 'InvalidColdExecutorOptionsError',
+        code: 'invalid_cold_executor_options',
+      }),
     );
     executor = createColdExecutor({ concurrency: 1, prestart: false });
   });

@@ -1,9 +1,10 @@
 import { request as httpRequest } from 'node:http';
-import { Queue } from '@millrace/queue';
-import { Settings } from '@millrace/settings';
-import { type DriverName, openTestDb, type TestDb } from '@millrace/testing';
+import type { Queue } from '@millrace/queue';
+import type { Settings } from '@millrace/settings';
+import type { DriverName, TestDb } from '@millrace/testing';
 import type { ServerOptions } from './options';
 import { type RunningServer, startServer } from './start-server';
+import { openServerParts } from './test-support';
 
 /** A fresh database and the real server listening on a loopback port (the security suites). */
 export interface ListeningFixture extends TestDb {
@@ -18,18 +19,8 @@ export async function openListeningFixture(
   driver: DriverName,
   options: Partial<ServerOptions> = {},
 ): Promise<ListeningFixture> {
-  const t = await openTestDb(driver);
-  const settings = new Settings(t.db);
-  const queue = new Queue(t.db, { settings });
-  const server = await startServer({
-    db: t.db,
-    queue,
-    settings,
-    port: 0,
-    uiDir: null,
-    defaultMetrics: false,
-    ...options,
-  });
+  const { t, settings, queue, serverOptions } = await openServerParts(driver, options);
+  const server = await startServer({ port: 0, ...serverOptions });
   return {
     ...t,
     settings,

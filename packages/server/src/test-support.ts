@@ -12,22 +12,22 @@ export interface ServerFixture extends TestDb {
   close(): Promise<void>;
 }
 
+/** A fresh database with its Settings and Queue, and the server options every test server shares. */
+export async function openServerParts(driver: DriverName, options: Partial<ServerOptions> = {}) {
+  const t = await openTestDb(driver);
+  const settings = new Settings(t.db);
+  const queue = new Queue(t.db, { settings });
+  const serverOptions = { db: t.db, queue, settings, uiDir: null, defaultMetrics: false, ...options };
+  return { t, settings, queue, serverOptions };
+}
+
 /** A fresh database, a Queue, and a server over them (not listening: use `app.inject`). */
 export async function openServerFixture(
   driver: DriverName,
   options: Partial<ServerOptions> = {},
 ): Promise<ServerFixture> {
-  const t = await openTestDb(driver);
-  const settings = new Settings(t.db);
-  const queue = new Queue(t.db, { settings });
-  const app = await createServer({
-    db: t.db,
-    queue,
-    settings,
-    uiDir: null,
-    defaultMetrics: false,
-    ...options,
-  });
+  const { t, settings, queue, serverOptions } = await openServerParts(driver, options);
+  const app = await createServer(serverOptions);
   return {
     ...t,
     settings,

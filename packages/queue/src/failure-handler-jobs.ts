@@ -1,5 +1,5 @@
 import type { Db } from '@millrace/db';
-import { type JobDefaults, ScriptNotFoundError, type Settings } from '@millrace/settings';
+import { ScriptNotFoundError, type Settings } from '@millrace/settings';
 import { isMissingRange } from './history';
 import { insertJobs, type PushContext } from './push';
 import { LOCK_PENDING_FAILURES, MARK_FAILURES_HANDLED, PENDING_HANDLERS } from './sql/failure-handlers';
@@ -42,26 +42,27 @@ function handlerArgs(r: PendingRow, maxArgsBytes: number): string {
 }
 
 /**
- * The defaults of every handler script pending rows name, read before the transaction (PGlite has
- * one connection: a read outside the transaction would wait for it); absent: the script is gone.
+ * Which handler scripts the pending rows name exist, read before the transaction (PGlite has one
+ * connection: a read outside the transaction would wait for it); the push inside the transaction
+ * reads their defaults itself.
  */
-async function handlerDefaults(
+async function handlerScripts(
   db: Db,
   settings: Settings,
-): Promise<{ defaults: Map<string, JobDefaults>; missing: Set<string> }> {
+): Promise<{ found: Set<string>; missing: Set<string> }> {
   const { rows } = await db.query<{ handler: string }>(PENDING_HANDLERS);
-  const defaults = new Map<string, JobDefaults>();
+  const found = new Set<string>();
   const missing = new Set<string>();
   for (const { handler } of rows) {
     await settings.jobDefaults([handler]).then(
-      (d) => defaults.set(handler, d.get(handler) as JobDefaults),
+      () => found.add(handler),
       (err) => {
         if (!(err instanceof ScriptNotFoundError)) throw err;
         missing.add(handler);
       },
     );
   }
-  return { defaults, missing };
+  return { found, missing };
 }
 
 async function pushPending(
@@ -70,13 +71,13 @@ async function pushPending(
   limit: number,
   maxArgsBytes: number,
 ): Promise<HandledFailure[]> {
-  const { defaults, missing } = await handlerDefaults(db, ctx.settings);
+  const { found, missing } = await handlerScripts(db, ctx.settings);
   return db.transaction(async (tx) => {
     const locked = await tx.query<PendingRow>(LOCK_PENDING_FAILURES, [limit]);
     // a row recorded after the peek, naming a handler not read yet, waits for the next pass
-    const rows = locked.rows.filter((r) => defaults.has(r.handler) || missing.has(r.handler));
+    const rows = locked.rows.filter((r) => found.has(r.handler) || missing.has(r.handler));
     if (rows.length === 0) return [];
-    const runnable = rows.filter((r) => defaults.has(r.handler));
+    const runnable = rows.filter((r) => found.has(r.handler));
     const valid: ValidPush[] = runnable.map((r) => ({
       path: r.handler,
       argsJson: handlerArgs(r, maxArgsBytes),

@@ -87,6 +87,44 @@ describe.runIf(testDrivers().includes('postgres'))('migrations on postgres', () 
     }
   });
 
+  it('runs a statement on its own connection while every pooled connection is busy', async () => {
+    const t = await openTestDb('postgres');
+    const db = await openDb({ url: t.url, poolSize: 1, migrate: false });
+    const own = db.ownConnection();
+    try {
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const order: string[] = [];
+      const busy = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        order.push('pool busy');
+        await held;
+        order.push('pool free');
+      });
+      await expect.poll(() => order).toEqual(['pool busy']);
+      const queued = db.query('SELECT 1').then(() => order.push('pooled query'));
+      const { rows } = await own.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      order.push('own connection');
+      release();
+      await Promise.all([busy, queued]);
+      expect(order).toEqual(['pool busy', 'own connection', 'pool free', 'pooled query']);
+      // closing the Db closes its own connections too: that backend is gone
+      await db.close();
+      await expect
+        .poll(
+          async () =>
+            (await t.db.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [rows[0].pid])).rowCount,
+        )
+        .toBe(0);
+    } finally {
+      await own.close();
+      await db.close();
+      await t.drop();
+    }
+  });
+
   it('refuses an unreachable database with a DatabaseError', async () => {
     await expect(openDb({ url: 'postgres://root@127.0.0.1:1/nope' })).rejects.toMatchObject({
       code: 'database_error',

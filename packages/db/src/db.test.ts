@@ -59,6 +59,17 @@ describe.each(testDrivers())('db on %s', (driver) => {
     expect(rows).toEqual([{ n: 1 }]);
   });
 
+  it('queries on its own connection, whose close leaves the database open', async () => {
+    const own = t.db.ownConnection();
+    await own.transaction(async (tx) => {
+      await tx.query('CREATE TABLE own_probe (n int)');
+      await tx.query('INSERT INTO own_probe VALUES (1)');
+    });
+    expect((await own.query<{ n: number }>('SELECT n FROM own_probe')).rows).toEqual([{ n: 1 }]);
+    await own.close();
+    expect((await t.db.query<{ n: number }>('SELECT n FROM own_probe')).rows).toEqual([{ n: 1 }]);
+  });
+
   it('delivers a NOTIFY to a listener, and stops after unlisten', async () => {
     const got: string[] = [];
     const unlisten = await t.db.listen('probe_channel', (p) => got.push(p));

@@ -17,6 +17,14 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
+/** A whole number, negative too (a priority). */
+export function integer(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
 /** `max/windowMs`, e.g. `10/60000`: at most 10 starts in any minute. */
 export function rateLimit(value: string): { max: number; windowMs: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value);

@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import { deployCommand } from './commands/deploy';
 import { devCommand } from './commands/dev';
+import { registerFailureHandlerCommand } from './commands/failure-handler';
 import { migrateCommand } from './commands/migrate';
 import { runCommand } from './commands/run';
 import { registerScheduleCommand } from './commands/schedule';
+import { registerScriptCommand } from './commands/script';
 import { serverCommand } from './commands/server';
 import { workerCommand } from './commands/worker';
 import { DEFAULT_DATA_DIR } from './database';
@@ -116,5 +118,7 @@ export function buildProgram(io: Io = processIo): Command {
   ).action((path, flags) => runCommand(path, flags, io));
 
   registerScheduleCommand(program, io, dbOptions);
+  registerScriptCommand(program, io, dbOptions);
+  registerFailureHandlerCommand(program, io, dbOptions);
   return program;
 }

@@ -59,6 +59,17 @@ describe.each(testDrivers())('db on %s', (driver) => {
     expect(rows).toEqual([{ n: 1 }]);
   });
 
+  it('queries on its own connection, whose close leaves the database open', async () => {
+    const own = t.db.ownConnection();
+    await own.transaction(async (tx) => {
+      await tx.query('CREATE TABLE own_probe (n int)');
+      await tx.query('INSERT INTO own_probe VALUES (1)');
+    });
+    expect((await own.query<{ n: number }>('SELECT n FROM own_probe')).rows).toEqual([{ n: 1 }]);
+    await own.close();
+    expect((await t.db.query<{ n: number }>('SELECT n FROM own_probe')).rows).toEqual([{ n: 1 }]);
+  });
+
   it('delivers a NOTIFY to a listener, and stops after unlisten', async () => {
     const got: string[] = [];
     const unlisten = await t.db.listen('probe_channel', (p) => got.push(p));
@@ -83,6 +94,44 @@ describe.runIf(testDrivers().includes('postgres'))('migrations on postgres', () 
       expect(rows[0].n).toBe(migrations.length);
       await Promise.all(dbs.map((db) => db.close()));
     } finally {
+      await t.drop();
+    }
+  });
+
+  it('runs a statement on its own connection while every pooled connection is busy', async () => {
+    const t = await openTestDb('postgres');
+    const db = await openDb({ url: t.url, poolSize: 1, migrate: false });
+    const own = db.ownConnection();
+    try {
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const order: string[] = [];
+      const busy = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        order.push('pool busy');
+        await held;
+        order.push('pool free');
+      });
+      await expect.poll(() => order).toEqual(['pool busy']);
+      const queued = db.query('SELECT 1').then(() => order.push('pooled query'));
+      const { rows } = await own.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      order.push('own connection');
+      release();
+      await Promise.all([busy, queued]);
+      expect(order).toEqual(['pool busy', 'own connection', 'pool free', 'pooled query']);
+      // closing the Db closes its own connections too: that backend is gone
+      await db.close();
+      await expect
+        .poll(
+          async () =>
+            (await t.db.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [rows[0].pid])).rowCount,
+        )
+        .toBe(0);
+    } finally {
+      await own.close();
+      await db.close();
       await t.drop();
     }
   });

@@ -39,7 +39,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Driver & 
     },
   });
 
-  return {
+  const driver: Driver & { dump(): Promise<Blob> } = {
     driver: 'pglite',
     query,
 
@@ -56,6 +56,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Driver & 
 
     async notify(channel: string, payload: string): Promise<void> {
       await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+
+    ownConnection() {
+      // one backend serves everything anyway: the same database, whose close() is the owner's
+      const { transaction, listen, notify, ownConnection } = driver;
+      return { driver: 'pglite', query, transaction, listen, notify, ownConnection, close: async () => {} };
     },
 
     async withExclusiveSession(fn) {
@@ -81,4 +87,5 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Driver & 
       }
     },
   };
+  return driver;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DatabaseError } from './errors';
-import type { Driver, Queryable, QueryResult, Unlisten } from './types';
+import type { Db, Driver, Queryable, QueryResult, Unlisten } from './types';
 
 export interface PostgresOptions {
   url: string;
@@ -51,6 +51,95 @@ export function openPostgres(options: PostgresOptions): Driver {
     }
   }
 
+  const { query, transaction, checkOut } = poolQueries(pool);
+  const ownConnections = new Set<pg.Pool>();
+
+  const driver: Driver = {
+    driver: 'postgres',
+    query,
+    transaction,
+
+    async listen(channel: string, onPayload: Listener): Promise<Unlisten> {
+      let set = listeners.get(channel);
+      const isNewChannel = !set;
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+      }
+      set.add(onPayload);
+      const hadClient = listenClient !== null;
+      listenClient ??= connectListener();
+      const client = await listenClient;
+      // A fresh client LISTENs on every known channel while connecting.
+      if (isNewChannel && hadClient) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+        if (set.size > 0 || listeners.get(channel) !== set) return;
+        listeners.delete(channel);
+        const current = await listenClient;
+        await current?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => {});
+      };
+    },
+
+    async notify(channel: string, payload: string): Promise<void> {
+      await query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+
+    ownConnection(): Db {
+      // a pool of one: it opens the connection on first use and replaces a broken one
+      const own = new pg.Pool({ connectionString: options.url, max: 1 });
+      own.on('error', () => {});
+      ownConnections.add(own);
+      const { query, transaction } = poolQueries(own);
+      return {
+        driver: 'postgres',
+        query,
+        transaction,
+        listen: driver.listen,
+        notify: driver.notify,
+        ownConnection: driver.ownConnection,
+        async close() {
+          if (!ownConnections.delete(own)) return;
+          await own.end();
+        },
+      };
+    },
+
+    async withExclusiveSession(fn) {
+      const { client, release } = await checkOut();
+      try {
+        return await fn({
+          async query<R>(sql: string, params?: unknown[]) {
+            const res = await client.query(sql, params as unknown[]);
+            return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        release();
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      const client = listenClient;
+      listenClient = null;
+      if (client) await (await client.catch(() => null))?.end().catch(() => {});
+      const owns = [...ownConnections];
+      ownConnections.clear();
+      await Promise.all([pool.end(), ...owns.map((own) => own.end())]);
+    },
+  };
+  return driver;
+}
+
+/** `query` and `transaction` over a pool (the shared one, or a connection of its own). */
+function poolQueries(pool: pg.Pool): Pick<Db, 'query' | 'transaction'> & {
+  checkOut(): Promise<{ client: pg.PoolClient; release: () => void }>;
+} {
   async function query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     try {
       const res = await pool.query(sql, params as unknown[]);
@@ -83,83 +172,28 @@ export function openPostgres(options: PostgresOptions): Driver {
     };
   }
 
-  return {
-    driver: 'postgres',
-    query,
-
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const { client, release } = await checkOut();
-      try {
-        await client.query('BEGIN');
-        const tx: Queryable = {
-          async query<R>(sql: string, params?: unknown[]) {
-            const res = await client.query(sql, params as unknown[]);
-            return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
-          },
-        };
-        const value = await fn(tx);
-        await client.query('COMMIT');
-        return value;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw asConnectionError(err);
-      } finally {
-        release();
-      }
-    },
-
-    async listen(channel: string, onPayload: Listener): Promise<Unlisten> {
-      let set = listeners.get(channel);
-      const isNewChannel = !set;
-      if (!set) {
-        set = new Set();
-        listeners.set(channel, set);
-      }
-      set.add(onPayload);
-      const hadClient = listenClient !== null;
-      listenClient ??= connectListener();
-      const client = await listenClient;
-      // A fresh client LISTENs on every known channel while connecting.
-      if (isNewChannel && hadClient) await client.query(`LISTEN ${quoteIdent(channel)}`);
-      return async () => {
-        set.delete(onPayload);
-        if (set.size > 0 || listeners.get(channel) !== set) return;
-        listeners.delete(channel);
-        const current = await listenClient;
-        await current?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => {});
+  async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const { client, release } = await checkOut();
+    try {
+      await client.query('BEGIN');
+      const tx: Queryable = {
+        async query<R>(sql: string, params?: unknown[]) {
+          const res = await client.query(sql, params as unknown[]);
+          return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+        },
       };
-    },
+      const value = await fn(tx);
+      await client.query('COMMIT');
+      return value;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw asConnectionError(err);
+    } finally {
+      release();
+    }
+  }
 
-    async notify(channel: string, payload: string): Promise<void> {
-      await query('SELECT pg_notify($1, $2)', [channel, payload]);
-    },
-
-    async withExclusiveSession(fn) {
-      const { client, release } = await checkOut();
-      try {
-        return await fn({
-          async query<R>(sql: string, params?: unknown[]) {
-            const res = await client.query(sql, params as unknown[]);
-            return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
-          },
-          async exec(sql: string) {
-            await client.query(sql);
-          },
-        });
-      } finally {
-        release();
-      }
-    },
-
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      const client = listenClient;
-      listenClient = null;
-      if (client) await (await client.catch(() => null))?.end().catch(() => {});
-      await pool.end();
-    },
-  };
+  return { query, transaction, checkOut };
 }
 
 /** Channel names come from our own code, but quote them anyway: LISTEN takes no parameters. */

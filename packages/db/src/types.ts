@@ -20,6 +20,14 @@ export interface Db extends Queryable {
   /** Subscribes to a NOTIFY channel; resolves once the LISTEN is active (a NOTIFY sent after is delivered). */
   listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * The same database on a connection of its own, for a statement that must never wait for a
+   * pool slot behind other work (a worker's heartbeat). PostgreSQL: one more connection, opened on
+   * first use and reopened after a loss; PGlite (one connection anyway): this database. LISTEN
+   * stays on the shared listening connection. Closing it closes that connection only; closing
+   * this Db closes it too.
+   */
+  ownConnection(): Db;
   close(): Promise<void>;
 }
 

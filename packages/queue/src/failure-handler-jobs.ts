@@ -72,6 +72,8 @@ async function pushPending(
   maxArgsBytes: number,
 ): Promise<HandledFailure[]> {
   const { found, missing } = await handlerScripts(db, ctx.settings);
+  // nothing pending at the peek: a row recorded since waits for the next pass anyway (below)
+  if (found.size === 0 && missing.size === 0) return [];
   return db.transaction(async (tx) => {
     const locked = await tx.query<PendingRow>(LOCK_PENDING_FAILURES, [limit]);
     // a row recorded after the peek, naming a handler not read yet, waits for the next pass

@@ -93,7 +93,7 @@ export class Queue {
 
   constructor(
     readonly db: Db,
-    options: QueueOptions = {},
+    private readonly options: QueueOptions = {},
   ) {
     this.settings = options.settings ?? new Settings(db);
     this.waiters = new JobWaiters(db, options.waitPollMs);
@@ -107,6 +107,14 @@ export class Queue {
       rangeMs: options.historyRangeMs,
       workerLiveMs: this.workerLiveMs,
     });
+  }
+
+  /**
+   * This queue over another handle on its database — `db.ownConnection()` for statements that
+   * must not wait behind the pool (the worker's heartbeat) — with the same options and settings.
+   */
+  onConnection(db: Db): Queue {
+    return new Queue(db, { ...this.options, settings: this.settings });
   }
 
   // ── producer side ──────────────────────────────────────────────────────────

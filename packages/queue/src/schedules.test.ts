@@ -223,4 +223,23 @@ describe.each(testDrivers())('schedules on %s', (driver) => {
     expect(jobs.length).toBe(runs.length);
     await f.settings.deleteSchedule('loop');
   });
+
+  it('a sleeping Scheduler is woken by a schedule being set, then sleeps until each next tick', async () => {
+    await f.db.query('DELETE FROM millrace.schedules');
+    const fired: string[] = [];
+    // no schedule and a 10-minute longest sleep: after its first pass (start() awaits it), only
+    // the NOTIFY of the write below and then its next-tick timer can wake it
+    const loop = await new Scheduler(f.queue, {
+      intervalMs: 600_000,
+      onPass: (p) => fired.push(...p.fired.map((t) => t.schedule)),
+    }).start();
+    try {
+      await f.settings.setSchedule('woken', { path: 'f/test/other', cron: '* * * * * *' });
+      await waitFor(async () => (await jobsOf(f, 'woken')).length >= 3, { message: 'three ticks fired' });
+    } finally {
+      await loop.stop();
+    }
+    expect(fired.filter((name) => name === 'woken').length).toBeGreaterThanOrEqual(3);
+    await f.settings.deleteSchedule('woken');
+  });
 });

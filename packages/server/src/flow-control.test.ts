@@ -48,6 +48,22 @@ describe.each(testDrivers())('flow control over HTTP (%s)', (driver) => {
     expect(script.settings).toMatchObject({ maxRunning: 3, rateLimit: { max: 10, windowMs: 60000 } });
   });
 
+  it('script settings clear maxRunning and rateLimit with null', async () => {
+    await post(
+      '/api/script-settings/f/app/limited',
+      { maxRunning: 2, rateLimit: { max: 5, windowMs: 1000 } },
+      'PUT',
+    );
+    const res = await post(
+      '/api/script-settings/f/app/limited',
+      { maxRunning: null, rateLimit: null },
+      'PUT',
+    );
+    expect(res.statusCode).toBe(200);
+    const script = (await f.app.inject({ url: '/api/script-settings/f/app/limited' })).json();
+    expect(script.settings).toMatchObject({ maxRunning: null, rateLimit: null });
+  });
+
   it('bad flow options are a 400 with the queue code, and push nothing', async () => {
     const refused = [];
     for (const payload of [

@@ -17,6 +17,7 @@ export {
   WorkerGroupNotFoundError,
 } from './errors';
 export { type CronTicks, cronTicks, nextTicks } from './schedule-cron';
+export { SCHEDULES_CHANNEL } from './schedule-sql';
 export type {
   CatchUp,
   FailureHandler,

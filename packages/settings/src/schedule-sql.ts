@@ -24,6 +24,12 @@ export const DELETE_SCHEDULE = `
   WITH gone AS (DELETE FROM millrace.schedules WHERE name = $1 RETURNING name)
   SELECT count(*)::int AS n FROM gone`;
 
+/**
+ * NOTIFYd (payload: the schedule's name) in the transaction that sets a schedule, so sleeping
+ * schedulers wake and re-read the earliest next tick when it commits (queue/src/scheduler.ts).
+ */
+export const SCHEDULES_CHANNEL = 'millrace_schedules';
+
 /** The database clock: every scheduler compares ticks with it, never with its host's. */
 export const NOW = 'SELECT now() AS now';
 

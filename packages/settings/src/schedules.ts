@@ -3,7 +3,7 @@ import { InvalidScheduleError, ScheduleNotFoundError, ScriptNotFoundError } from
 import { cronTicks } from './schedule-cron';
 import * as sql from './schedule-sql';
 import type { CatchUp, Schedule, ScheduleInput } from './schedule-types';
-import { SCRIPT_EXISTS } from './sql';
+import { NOTIFY, SCRIPT_EXISTS } from './sql';
 
 /**
  * Schedule definitions. A schedule's next tick is set here whenever its timing changes (created,
@@ -85,6 +85,7 @@ export async function setSchedule(db: Db, name: string, input: ScheduleInput): P
       input.catchUp ?? current?.catchUp ?? 'one',
       nextTick,
     ]);
+    await tx.query(NOTIFY, [sql.SCHEDULES_CHANNEL, name]);
     return toSchedule(updated.rows[0]);
   });
 }

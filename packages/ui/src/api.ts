@@ -3,6 +3,8 @@ import { SseParser } from './sse';
 import { readToken, signalTokenNeeded } from './token';
 import type {
   Counts,
+  FailureHandler,
+  FailureHandlerTarget,
   Job,
   JobFilter,
   JobInput,
@@ -139,6 +141,11 @@ export const api = {
   putSchedule: (name: string, input: ScheduleInput) =>
     request<Schedule>('PUT', `/api/schedules/${encodeURIComponent(name)}`, input),
   deleteSchedule: (name: string) => request<void>('DELETE', `/api/schedules/${encodeURIComponent(name)}`),
+  listFailureHandlers: () =>
+    request<{ handlers: FailureHandler[] }>('GET', '/api/failure-handlers').then((r) => r.handlers),
+  /** `handler` null removes it. */
+  putFailureHandler: (target: FailureHandlerTarget, handler: string | null) =>
+    request<{ handler: FailureHandler | null }>('PUT', '/api/failure-handlers', { ...target, handler }),
 
   counts: () => request<Counts>('GET', '/api/counts'),
   throughput: (minutes: number) => request<Throughput>('GET', `/api/stats/throughput${query({ minutes })}`),

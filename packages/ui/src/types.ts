@@ -147,6 +147,17 @@ export type JobAttempt = {
   endedAt: string;
 };
 
+/** GET /api/failure-handlers (docs/schedules.md#failure-handlers) */
+export type FailureHandler = {
+  scope: 'script' | 'group';
+  target: string;
+  handler: string;
+  updatedAt: string;
+};
+
+/** Whose final failures a handler receives: a script's jobs, or a worker group's. */
+export type FailureHandlerTarget = { script: string } | { group: string };
+
 /** GET /api/schedules (docs/schedules.md) */
 export type Schedule = {
   name: string;

@@ -23,17 +23,29 @@ export interface HeartbeatOptions {
  * A NOTIFY on `millrace_cancel` naming a held job triggers a ping at once, so a cancel lands in
  * milliseconds rather than at the next tick. Every worker also reaps zombies now and then: the
  * reap statement skips locked rows, so many reapers at once are harmless.
+ *
+ * Pings go over a connection of their own (`db.ownConnection()`): a late ping gets this worker's
+ * jobs reaped and run twice, so it must never wait for a pool slot behind claims, completions,
+ * history upkeep or the scheduler loop (docs/schedules.md#who-fires-ticks). Reaps, which only get
+ * slower, stay on the pool, one at a time.
  */
 export class Heartbeat {
   private pingTimer: NodeJS.Timeout | null = null;
   private reapTimer: NodeJS.Timeout | null = null;
   private unlisten: Unlisten | null = null;
   private inFlight: Promise<void> | null = null;
+  private reaping: Promise<void> | null = null;
+  private connection: Db | null = null;
+  private pinger: Queue;
 
-  constructor(private readonly options: HeartbeatOptions) {}
+  constructor(private readonly options: HeartbeatOptions) {
+    this.pinger = options.queue;
+  }
 
   async start(): Promise<void> {
     const { db } = this.options;
+    this.connection = db.ownConnection();
+    this.pinger = this.options.queue.onConnection(this.connection);
     this.unlisten = await db.listen(CANCEL_CHANNEL, (id) => {
       if (this.options.held().some((j) => j.id === id)) void this.ping();
     });
@@ -45,7 +57,7 @@ export class Heartbeat {
   ping(): Promise<void> {
     this.inFlight ??= (async () => {
       try {
-        const report = await this.options.queue.heartbeat(
+        const report = await this.pinger.heartbeat(
           this.options.worker,
           this.options.held(),
           this.options.jobsDone(),
@@ -60,12 +72,17 @@ export class Heartbeat {
     return this.inFlight;
   }
 
-  async reap(): Promise<void> {
-    try {
-      await this.options.queue.reapZombies({ staleAfterMs: this.options.staleAfterMs ?? 30_000 });
-    } catch (err) {
-      this.options.onError?.(err);
-    }
+  reap(): Promise<void> {
+    this.reaping ??= (async () => {
+      try {
+        await this.options.queue.reapZombies({ staleAfterMs: this.options.staleAfterMs ?? 30_000 });
+      } catch (err) {
+        this.options.onError?.(err);
+      } finally {
+        this.reaping = null;
+      }
+    })();
+    return this.reaping;
   }
 
   async stop(): Promise<void> {
@@ -74,6 +91,9 @@ export class Heartbeat {
     this.pingTimer = this.reapTimer = null;
     await this.unlisten?.().catch(() => {});
     this.unlisten = null;
-    await this.inFlight;
+    await Promise.all([this.inFlight, this.reaping]);
+    await this.connection?.close();
+    this.connection = null;
+    this.pinger = this.options.queue;
   }
 }

@@ -1,9 +1,9 @@
-import { Queue } from '@millrace/queue';
-import { type CatchUp, type Schedule, type ScheduleInput, Settings } from '@millrace/settings';
+import type { CatchUp, Schedule, ScheduleInput } from '@millrace/settings';
 import { type Command, Option } from 'commander';
-import { type DbFlags, openCommandDb } from '../database';
+import type { DbFlags } from '../database';
 import type { Io } from '../io';
 import { jsonObject } from '../parse-flags';
+import { withSettings } from '../settings-access';
 
 /**
  * `millrace schedule list|set|enable|disable|delete`: schedule definitions, straight on the
@@ -17,16 +17,6 @@ interface SetFlags extends DbFlags {
   args?: Record<string, unknown>;
   catchUp?: CatchUp;
   disabled?: boolean;
-}
-
-async function withSettings<T>(flags: DbFlags, io: Io, fn: (settings: Settings, queue: Queue) => Promise<T>) {
-  const db = await openCommandDb(flags, io);
-  try {
-    const settings = new Settings(db);
-    return await fn(settings, new Queue(db, { settings }));
-  } finally {
-    await db.close();
-  }
 }
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');

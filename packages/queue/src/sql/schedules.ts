@@ -6,6 +6,18 @@
  * refuses a second job for one tick even if the compare-and-set were bypassed.
  */
 
+/**
+ * What a scheduler loop has to do, in one statement (both probes are index-only on partial
+ * indexes: schedules_due_idx, failure_handler_runs_pending_idx): how long until the earliest
+ * enabled schedule's next tick by the database clock (null: none; ≤ 0: due), and whether
+ * failures wait for their handler job.
+ */
+export const SCHEDULER_PROBE = `
+SELECT extract(epoch FROM (SELECT min(next_tick) FROM millrace.schedules WHERE enabled) - now())::float8 * 1000
+         AS due_in_ms,
+       EXISTS (SELECT 1 FROM millrace.failure_handler_runs WHERE handler_job_id IS NULL AND skipped IS NULL)
+         AS failures_pending`;
+
 /** $1 now (null: the database clock), $2 limit. Enabled schedules whose next tick is due. */
 export const DUE_SCHEDULES = `
 SELECT name, path, args::text AS args, cron, timezone, catch_up, next_tick,

@@ -92,6 +92,30 @@ export function TextAreaField({
   );
 }
 
+/** An on/off switch (a checkbox with the switch role); its label is `aria-label` or a `<label htmlFor={id}>`. */
+export function Switch({
+  checked,
+  onChecked,
+  testId,
+  ...input
+}: {
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+  testId: string;
+} & Pick<ComponentProps<'input'>, 'id' | 'aria-label' | 'disabled'>) {
+  return (
+    <input
+      {...input}
+      type="checkbox"
+      role="switch"
+      aria-checked={checked}
+      checked={checked}
+      onChange={(e) => onChecked(e.target.checked)}
+      data-testid={testId}
+    />
+  );
+}
+
 /** A form's validation message; renders nothing when there is none. */
 export function FieldError({ message, testId, id }: { message: string | null; testId: string; id?: string }) {
   if (!message) return null;

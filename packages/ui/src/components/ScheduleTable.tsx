@@ -5,6 +5,7 @@ import { href } from '../router';
 import type { Schedule } from '../types';
 import { useAction } from '../useAction';
 import { ErrorBanner } from './ErrorBanner';
+import { Switch } from './Field';
 import { StatusBadge } from './StatusBadge';
 
 const SHOWN_RUNS = 3;
@@ -65,15 +66,12 @@ function ScheduleRow({ s, now, onChanged }: { s: Schedule; now: number; onChange
         )}
       </td>
       <td>
-        <input
-          type="checkbox"
-          role="switch"
+        <Switch
           aria-label={`Schedule ${s.name} enabled`}
-          aria-checked={enabled}
           checked={enabled}
           disabled={act.busy}
-          onChange={(e) => void toggle(e.target.checked)}
-          data-testid="schedule-enabled-toggle"
+          onChecked={(on) => void toggle(on)}
+          testId="schedule-enabled-toggle"
         />
       </td>
       <td>

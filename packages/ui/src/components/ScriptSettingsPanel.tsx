@@ -9,7 +9,7 @@ import { useAction } from '../useAction';
 import { usePoll } from '../usePoll';
 import { DedicatedStepsView } from './DedicatedStepsView';
 import { ErrorBanner } from './ErrorBanner';
-import { FieldError, InputField } from './Field';
+import { FieldError, InputField, Switch } from './Field';
 import { SubmitButton } from './SubmitButton';
 
 type Draft = {
@@ -131,14 +131,11 @@ export function ScriptSettingsPanel({ script, onSaved }: { script: Script; onSav
       </h2>
       {cov && <DedicatedStepsView steps={cov.steps} where="script" />}
       <div className="toggle-row">
-        <input
+        <Switch
           id={dedicatedId}
-          type="checkbox"
-          role="switch"
-          aria-checked={draft.dedicated}
           checked={draft.dedicated}
-          onChange={(e) => set('dedicated', e.target.checked)}
-          data-testid="settings-dedicated-toggle"
+          onChecked={(on) => set('dedicated', on)}
+          testId="settings-dedicated-toggle"
         />
         <label htmlFor={dedicatedId}>
           <strong>Dedicated Workers</strong>

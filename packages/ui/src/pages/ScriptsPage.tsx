@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FailureHandlerPanel } from '../components/FailureHandlerPanel';
 import { RunForm } from '../components/RunForm';
 import { ScriptEditor } from '../components/ScriptEditor';
 import { ScriptSettingsPanel } from '../components/ScriptSettingsPanel';
@@ -100,6 +101,7 @@ function ScriptDetail({
         </div>
         <div className="col-side">
           <ScriptSettingsPanel script={script} onSaved={() => onChanged()} />
+          <FailureHandlerPanel key={path} target={{ script: path }} />
           <VersionHistory
             path={path}
             versions={versions.data}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { DedicatedStepsView } from '../components/DedicatedStepsView';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FailureHandlerPanel } from '../components/FailureHandlerPanel';
 import { GroupEditor } from '../components/GroupEditor';
 import { ThroughputChart } from '../components/ThroughputChart';
 import { WorkerTable } from '../components/WorkerTable';
@@ -185,6 +186,13 @@ export function WorkersPage() {
             groups.reload();
           }}
           onClose={() => setEditing(undefined)}
+        />
+      )}
+      {editedGroup && (
+        <FailureHandlerPanel
+          key={editedGroup.name}
+          target={{ group: editedGroup.name }}
+          scriptPaths={scriptList.map((s) => s.path)}
         />
       )}
       <ErrorBanner error={groups.error} />

@@ -3,14 +3,20 @@
 // counted; the in-flight jobs have their signal aborted and go back as a lost attempt
 // (`worker_stopped`); another worker runs every job exactly once more. The fixture's workers never
 // reap (reapEveryMs 0), so a job left running would never finish.
+// Jobs run until the test opens their gate (a file), never on a timer: on a loaded machine a timer
+// could end a job before the stop, and the rerun after it costs no wait.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Handler } from '@millrace/dedicated-runner';
 import { testDrivers } from '@millrace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkerFixture, type WorkerFixture, waitFor } from './test-support';
 
-const SLOW = `export async function main(a) {
+const GATED = `import { existsSync } from 'node:fs';
+export async function main(a) {
   console.log('started ' + a.i);
-  await new Promise((r) => setTimeout(r, a.ms));
+  while (!existsSync(a.gate)) await new Promise((r) => setTimeout(r, 10));
   return a.i;
 }`;
 
@@ -20,25 +26,26 @@ describe.each(testDrivers())('stop past its timeout on %s', (driver) => {
   let f: WorkerFixture;
   /** in-host handler calls: which job, and whether its signal was aborted when it ended */
   const calls: { i: number; aborted: boolean }[] = [];
-  const slow: Handler = async (args, ctx) => {
-    const a = args as { i: number; ms: number };
+  const gated: Handler = async (args, ctx) => {
+    const a = args as { i: number; gate: string };
     ctx.log(`started ${a.i}\n`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, a.ms);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
+    while (!existsSync(a.gate) && !ctx.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10);
+        ctx.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
-    });
+    }
     calls.push({ i: a.i, aborted: ctx.signal.aborted });
     return a.i;
   };
+
+  const gates = mkdtempSync(join(tmpdir(), 'millrace-stop-'));
 
   beforeAll(async () => {
     f = await openWorkerFixture(driver);
     for (const runtime of RUNTIMES) {
       const path = `f/stop/${runtime.replace('-', '_')}`;
-      await f.deploy(path, SLOW, 'javascript');
+      await f.deploy(path, GATED, 'javascript');
       if (runtime === 'generic') {
         await f.settings.setScriptSettings(path, { tag: 'stop-generic', maxAttempts: 1 });
         await f.settings.setWorkerGroup('stop-generic', { tags: ['stop-generic'], concurrency: 2 });
@@ -48,19 +55,23 @@ describe.each(testDrivers())('stop past its timeout on %s', (driver) => {
       }
     }
   });
-  afterAll(() => f.drop());
+  afterAll(async () => {
+    await f.drop();
+    rmSync(gates, { recursive: true, force: true });
+  });
 
   it.each(RUNTIMES)('on the %s runtime', async (runtime) => {
     const path = `f/stop/${runtime.replace('-', '_')}`;
     const options = {
       group: `stop-${runtime}`,
       ...(runtime === 'process' ? { runtime: 'process' as const } : {}),
-      ...(runtime === 'in-host' ? { handlers: { [path]: slow } } : {}),
+      ...(runtime === 'in-host' ? { handlers: { [path]: gated } } : {}),
     };
     const worker = await f.start(options);
     calls.length = 0;
     // two run, the third waits: handed ahead into the warm runtime, or prefetched by the generic worker
-    const ids = await f.queue.pushMany([0, 1, 2].map((i) => ({ path, args: { i, ms: 3_000 } })));
+    const gate = join(gates, runtime);
+    const ids = await f.queue.pushMany([0, 1, 2].map((i) => ({ path, args: { i, gate } })));
     const logs = () => Promise.all(ids.map((id) => f.queue.logs(id)));
     await waitFor(async () => (await logs()).filter((l) => l.includes('started')).length === 2);
     const held = await Promise.all(ids.map((id) => f.queue.get(id)));
@@ -95,6 +106,7 @@ describe.each(testDrivers())('stop past its timeout on %s', (driver) => {
     }
 
     // another worker runs each of them once more, to the end
+    writeFileSync(gate, '');
     await f.start({ ...options, concurrency: 3 });
     const jobs = await Promise.all(ids.map((id) => f.finished(id)));
     expect(jobs.map((j) => [j.status, j.result, j.attempt])).toEqual(

@@ -32,7 +32,11 @@ describe.each(testDrivers())('stop past its timeout on %s', (driver) => {
     while (!existsSync(a.gate) && !ctx.signal.aborted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 10);
-        ctx.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        const abort = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        ctx.signal.addEventListener('abort', abort, { once: true });
       });
     }
     calls.push({ i: a.i, aborted: ctx.signal.aborted });

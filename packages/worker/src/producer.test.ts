@@ -19,8 +19,8 @@ describe.each(testDrivers())('Producer on %s', (driver) => {
   let producer: Producer | undefined;
   let free: number;
   let got: ClaimedJob[];
-  /** every claim the producer sent, with how many jobs came back (null while in flight) */
-  let claims: { returned: number | null }[];
+  /** every claim the producer sent: its statement ran, how many jobs came back (null while in flight) */
+  let claims: { ran: boolean; returned: number | null }[];
   /** when set, a claim's reply is held back until it resolves (the statement itself has run) */
   let gate: Promise<void> | null;
 
@@ -31,9 +31,10 @@ describe.each(testDrivers())('Producer on %s', (driver) => {
     queue = new Queue(t.db, { settings });
     const claim = queue.claim.bind(queue);
     queue.claim = async (worker, tags, limit) => {
-      const entry: { returned: number | null } = { returned: null };
+      const entry: { ran: boolean; returned: number | null } = { ran: false, returned: null };
       claims.push(entry);
       const jobs = await claim(worker, tags, limit);
+      entry.ran = true;
       await gate;
       entry.returned = jobs.length;
       return jobs;
@@ -83,8 +84,8 @@ describe.each(testDrivers())('Producer on %s', (driver) => {
       open = resolve;
     });
     const first = await pushAndHear(); // its claim runs and is held back before it returns
-    await waitFor(() => claims.length === 2);
-    const second = await pushAndHear(); // heard while that claim is in flight
+    await waitFor(() => claims[1]?.ran);
+    const second = await pushAndHear(); // heard while that claim is in flight, after its statement ran
     open();
     await waitFor(() => got.length === 2);
     expect(got.map((j) => j.id)).toEqual([first, second]);

@@ -3,7 +3,8 @@
 //   open-loop rows — every system fed at fixed arrival rates, per-job latency on the client's clock
 // Each run records the machine's load before (idle sample) and during; rows say when it was busy.
 import { isBusy, sampleIdleLoad, startLoadWindow } from './lib/load.mjs';
-import { backlogRun, openLoopRun } from './lib/one-clock.mjs';
+import { backlogRun } from './lib/one-clock.mjs';
+import { openLoopRun } from './lib/open-loop.mjs';
 import { median, round } from './lib/stats.mjs';
 import { SYSTEMS } from './systems/index.mjs';
 
@@ -170,10 +171,12 @@ export const openLoopTable = (rows) =>
     'done p95': r.done?.p95 ?? null,
     'done p99': r.done?.p99 ?? null,
     'done max': r.done?.max ?? null,
+    'send lag p99': r.send?.p99 ?? null,
+    'push p99': r.push?.p99 ?? null,
     note: [
       r.busy ? 'BUSY' : '',
       r.unfinished ? `${r.unfinished} unfinished` : '',
-      r.producerStalls ? `producer stalled ${r.producerStalls}×` : '',
+      r.producerLate ? `${r.producerLate} sent ≥ 1 ms late` : '',
       r.error ? `FAILED: ${r.error.slice(0, 80)}` : '',
       r.skipped ? `not run: ${r.skipped}` : '',
     ]
@@ -206,12 +209,19 @@ export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable
     out.push(
       '## Open loop: fixed arrival rate (steady load)',
       '',
-      'Job k is due at k ÷ rate and pushed one by one (≤ 64 in flight, the producer on its own pool), noop, c=1,',
-      'worker started first. After the warm-up, the jobs due in the window are measured, in ms from their scheduled',
-      'arrival on the client clock (a system whose pushes fall behind pays for it: no coordinated omission)',
-      "(wall clock with sub-ms precision): **start** = handler start (Millrace: the job's `started_at`), **done** =",
-      "Millrace: the job's `completed_at` (its completion transaction); peers and for-loop: handler return (their",
-      'per-job completion write is not timestamped). **achieved/s** = window jobs done by the window end, per second.',
+      'Job k is due at k ÷ rate. A producer in its own process (bench/lib/open-loop-producer.mjs) pushes it through',
+      "the system's own calls on 4 lanes (a pool of 4 connections): one job with the single push when a lane is free,",
+      'the jobs that came due while all 4 were busy in one bulk call (Millrace `pushMany`, graphile-worker `addJobs`,',
+      'pg-boss `insert`, BullMQ `addBulk`; the for-loop over IPC) — on PostgreSQL a commit that NOTIFYs waits for the',
+      'previous one, fsync included, so one job per transaction stops at 1 ÷ fsync a second. noop, c=1, worker',
+      'started first. After the warm-up, the jobs due in the window are measured in ms from their due time (a slow',
+      'push never delays the next arrival; a system whose pushes fall behind pays for it: no coordinated omission),',
+      'on one clock, CLOCK_MONOTONIC (the same in every process and thread): **start** = handler start, stamped by',
+      'the handler (Millrace: the job returns it, from a thread or process runtime too); **done** = Millrace: the',
+      "job's `completed_at` (its completion transaction, moved onto the same clock); peers and for-loop: handler",
+      'return (their per-job completion write is not timestamped). **achieved/s** = window jobs done by the window',
+      'end, per second. **send lag p99** = how late the producer sent (its own delay, part of start and done);',
+      "**push p99** = the push call's round trip.",
       "basis: a fixed rate, or a share of the system's one-clock drain rate (at most 10,000/s).",
       '',
       markdownTable(openLoopTable(openLoop)),

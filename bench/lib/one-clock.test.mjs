@@ -6,7 +6,7 @@ import { summarise } from '../one-clock.mjs';
 import { systems } from '../systems/peers.mjs';
 import { compareResults } from './compare.mjs';
 import { isBusy } from './load.mjs';
-import { backlogRun, openLoopRun } from './one-clock.mjs';
+import { backlogRun } from './one-clock.mjs';
 
 describe('backlogRun', () => {
   it('ends when the store counts every job done, with start-up apart', async () => {
@@ -45,23 +45,6 @@ describe('backlogRun', () => {
     const r = await backlogRun(prepare, { jobs: 10, work: 'noop', concurrency: 1, timeoutMs: 200 });
     expect(r.error).toMatch(/timed out: 0 of 10 done/);
     expect(tornDown).toBe(true);
-  });
-});
-
-describe('openLoopRun', () => {
-  it('measures the window jobs from the push call, on the client clock', async () => {
-    const r = await openLoopRun(systems['for-loop'], {
-      rate: 200,
-      warmupMs: 100,
-      windowMs: 300,
-      work: 'sleep10ms',
-      concurrency: 1,
-    });
-    expect(r.error).toBeUndefined();
-    expect(r.windowJobs).toBeGreaterThan(0); // 80 pushed in all; the window's share depends on the scheduler
-    expect(r.windowJobs).toBeLessThanOrEqual(80);
-    expect(r.unfinished).toBe(0);
-    expect(r.done.p50).toBeGreaterThanOrEqual(r.start.p50 + 8); // a 10 ms timer between start and done
   });
 });
 

@@ -28,6 +28,12 @@ export const SCRIPTS = {
       return null;
     },
   },
+  // noop that returns when it started, on the open loop's clock (CLOCK_MONOTONIC, lib/arrivals.mjs):
+  // the same instant for a handler, a thread or a process runtime, whichever process it runs in
+  stampedNoop: {
+    code: 'export function main() { return { startedAt: Number(process.hrtime.bigint()) / 1e6 }; }',
+    handler: async () => ({ startedAt: Number(process.hrtime.bigint()) / 1e6 }),
+  },
   sleep10ms: sleeping(10),
   sleep1s: sleeping(1000),
   sleep100ms: {

@@ -1,34 +1,29 @@
-// Millrace under the one-clock driver (lib/one-clock.mjs): the same scripts and worker options as
-// runners/millrace.mjs; "done" is a row in millrace.job_completed, written in the completion's
-// transaction, so it is durable when counted.
+// Millrace under the one-clock driver (lib/one-clock.mjs) and the open loop (lib/open-loop.mjs):
+// the same scripts and worker options as runners/millrace.mjs; "done" is a row in
+// millrace.job_completed, written in the completion's transaction, so it is durable when counted.
 import { openDb } from '@millrace/db';
-import { Queue } from '@millrace/queue';
-import { Settings } from '@millrace/settings';
 import { startWorker } from '@millrace/worker';
+import { wallOffset, wallToMono } from '../lib/arrivals.mjs';
 import { createBenchDatabase } from '../lib/database.mjs';
 import { PATH, setUp } from '../runners/millrace.mjs';
 
 export const RUNNERS = ['handlers', 'thread', 'process', 'generic', 'generic-naive'];
 
-export async function prepare({ runner, work, concurrency }) {
+/**
+ * `onStart` given (the open loop): the handler runs elsewhere (a thread, a process) or stamps
+ * nothing here, so each job returns its own start time instead (the `stampedNoop` script:
+ * monotonic ms, the open loop's clock) and `jobTimes()` reads it back with `completed_at`.
+ */
+export async function prepare({ runner, work, concurrency, onStart }) {
+  if (onStart && work !== 'noop') throw new Error(`the open loop runs noop jobs, not ${work}`);
   const database = await createBenchDatabase('oc');
   const db = await openDb({ url: database.url, poolSize: 4 });
-  const { queue, workerOptions } = await setUp(db, runner, work, concurrency);
-  // The open loop's producer has its own pool, as a separate service would: its pushes never wait
-  // on the worker's connections. Opened on the first push (backlog rows never need it).
-  let producerDb;
-  let producer;
-  const openProducer = async () => {
-    producerDb = await openDb({ url: database.url, poolSize: 4 });
-    return new Queue(producerDb, { settings: new Settings(producerDb) });
-  };
+  const { queue, workerOptions } = await setUp(db, runner, onStart ? 'stampedNoop' : work, concurrency);
   let worker;
   return {
+    // the open loop's producer: its own process and pool, as a separate service would be
+    producer: { kind: 'millrace', url: database.url, path: PATH },
     enqueue: (payloads) => queue.pushMany(payloads.map((args) => ({ path: PATH, args }))),
-    async push(payload) {
-      producer ??= openProducer();
-      return (await producer).push(PATH, payload);
-    },
     async start() {
       worker = await startWorker(workerOptions);
     },
@@ -38,19 +33,18 @@ export async function prepare({ runner, work, concurrency }) {
       );
       return rows[0].n;
     },
-    /** Per job id (as `push` returned it): started_at and completed_at, wall-clock ms on this machine. */
+    /** Per job id (as the push returned it): handler start and completed_at, monotonic ms. */
     async jobTimes() {
+      const offset = wallOffset();
       const { rows } = await db.query(
-        `SELECT id::text AS id, (extract(epoch FROM started_at) * 1000)::float8 AS started,
+        `SELECT id::text AS id, (result->>'startedAt')::float8 AS started,
                 (extract(epoch FROM completed_at) * 1000)::float8 AS done
            FROM millrace.job_completed WHERE status = 'success'`,
       );
-      return rows;
+      return rows.map((r) => ({ id: r.id, started: r.started, done: wallToMono(r.done, offset) }));
     },
     async teardown() {
       await worker?.stop({ timeoutMs: 2000 }).catch(() => {});
-      await producer?.catch(() => {});
-      await producerDb?.close().catch(() => {});
       await db.close().catch(() => {});
       await database.drop();
     },

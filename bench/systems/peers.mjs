@@ -2,7 +2,8 @@
 // listed in peers/README.md. "Done" is read from the peer's own store, never from its handler:
 // graphile-worker deletes a job when it records its completion, pg-boss marks it 'completed',
 // BullMQ (removeOnComplete) removes it from its lists in the same Lua script that finishes it.
-// `onStart(payload)` / `onEnd(payload)` run in the handler, for the open loop's per-job times.
+// `onStart(payload)` / `onEnd(payload)` run in the handler, for the open loop's per-job times;
+// `producer` names the open loop's producer (systems/pushers.mjs), run in a process of its own.
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { makeWorkerUtils, run as runGraphile } from 'graphile-worker';
@@ -24,24 +25,21 @@ async function graphileWorker({ work, concurrency, onStart, onEnd }) {
   const database = await createBenchDatabase('ocgw');
   const pgPool = new pg.Pool({ connectionString: database.url, max: concurrency + 4 });
   pgPool.on('error', () => {});
-  pgPool.on('connect', (client) => client.on('error', () => {}));
-  // The producer has its own pool, as a separate service would (Millrace's does too).
-  const producerPool = new pg.Pool({ connectionString: database.url, max: 4 });
-  producerPool.on('error', () => {});
-  producerPool.on('connect', (client) => client.on('error', () => {})); // graphile-worker checks for both
-  const utils = await makeWorkerUtils({ pgPool: producerPool, logger: silent });
+  pgPool.on('connect', (client) => client.on('error', () => {})); // graphile-worker checks for both
+  const utils = await makeWorkerUtils({ pgPool, logger: silent });
   await utils.migrate(); // schema before the clock, like Millrace's migrations
   const handler = tracked(workFor(work), onStart, onEnd);
   let runner;
   let added = 0;
   return {
+    producer: { kind: 'graphile-worker', url: database.url },
     async enqueue(payloads) {
       await utils.addJobs(payloads.map((payload) => ({ identifier: 'bench', payload })));
       added += payloads.length;
     },
-    async push(payload) {
-      await utils.addJob('bench', payload);
-      added++;
+    /** jobs another process added (the open loop's producer): done = added − jobs still in the store */
+    expect(n) {
+      added += n;
     },
     async start() {
       runner = await runGraphile({
@@ -67,7 +65,6 @@ async function graphileWorker({ work, concurrency, onStart, onEnd }) {
     async teardown() {
       await runner?.stop().catch(() => {});
       await utils.release().catch(() => {});
-      await producerPool.end().catch(() => {});
       await pgPool.end().catch(() => {});
       await database.drop();
     },
@@ -90,7 +87,7 @@ async function pgBoss({ work, concurrency, onStart, onEnd }) {
         'bench',
         payloads.map((data) => ({ data })),
       ),
-    push: (payload) => boss.send('bench', payload),
+    producer: { kind: 'pg-boss', url: database.url, queue: 'bench' },
     async start() {
       await boss.work('bench', pgBossWorkOptions(concurrency), async (batch) => {
         if (concurrency > 1) return Promise.all(batch.map((job) => handler(job.data)));
@@ -126,9 +123,9 @@ async function bullmq({ work, concurrency, onStart, onEnd }) {
       await queue.addBulk(payloads.map((data) => ({ name: 'bench', data })));
       added += payloads.length;
     },
-    async push(payload) {
-      await queue.add('bench', payload);
-      added++;
+    producer: { kind: 'bullmq', connection, prefix, queue: 'bench' },
+    expect(n) {
+      added += n;
     },
     async start() {
       worker = new Worker(
@@ -175,12 +172,9 @@ async function forLoop({ work, concurrency, onStart, onEnd }) {
   };
   let lanes = [];
   return {
+    producer: { kind: 'ipc' },
     async enqueue(payloads) {
       backlog.push(...payloads);
-      wake();
-    },
-    async push(payload) {
-      backlog.push(payload);
       wake();
     },
     async start() {

@@ -21,11 +21,17 @@ const MAX_CLAIM = 1000;
  * Claims jobs for the worker's tags, never more than it has free slots for. It sleeps until a
  * NOTIFY names one of its tags, a slot frees up, or the fallback poll fires — never busy-polls.
  * At most one claim is in flight; completions arriving meanwhile add up to a bigger next claim.
+ * It claims only when there may be work it has not looked for: a NOTIFY since the last claim was
+ * sent (also one that came while no slot was free, or during that claim), a last claim that came
+ * back full, a poll, a new set of tags. A freed slot alone does not claim: an idle worker's claim
+ * after each job found nothing, and a NOTIFY arriving meanwhile waited for it to come back first.
  */
 export class Producer {
   private tags: string[] = [];
   private running = false;
   private woken = false;
+  /** a job may be waiting that no claim has looked for yet */
+  private workMayWait = true;
   private wakeUp: (() => void) | null = null;
   private unlisten: Unlisten | null = null;
   private loop: Promise<void> | null = null;
@@ -37,17 +43,23 @@ export class Producer {
     this.tags = tags;
     this.running = true;
     this.unlisten = await this.options.db.listen(JOBS_CHANNEL, (tag) => {
-      if (this.tags.includes(tag)) this.wake();
+      if (this.tags.includes(tag)) this.lookAgain();
     });
     this.loop = this.run();
   }
 
   setTags(tags: string[]): void {
     this.tags = tags;
+    this.lookAgain();
+  }
+
+  /** A job may be waiting (a NOTIFY, new tags): claim as soon as a slot is free. */
+  lookAgain(): void {
+    this.workMayWait = true;
     this.wake();
   }
 
-  /** Something changed (a slot freed, a job was pushed): look again now. */
+  /** Room may have freed (a job ended, writes work again): claim now if work may be waiting. */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
@@ -65,35 +77,43 @@ export class Producer {
     while (this.running) {
       this.woken = false;
       const free = Math.min(this.options.freeSlots(), MAX_CLAIM);
-      if (free > 0 && this.tags.length > 0) {
+      if (free > 0 && this.tags.length > 0 && this.workMayWait) {
+        // cleared before the claim is sent: a NOTIFY that arrives during it sets it again
+        this.workMayWait = false;
         try {
           if (this.failures > 0) await this.options.releaseOrphans?.();
           const jobs = await this.options.queue.claim(this.options.worker, this.tags, free);
           this.failures = 0;
           if (jobs.length > 0) this.options.onJobs(jobs);
-          if (jobs.length === free) continue; // probably more waiting
+          if (jobs.length === free) {
+            this.workMayWait = true; // probably more waiting
+            continue;
+          }
         } catch (err) {
           this.failures++;
+          this.workMayWait = true;
           this.options.onError?.(err);
           await this.sleep(Math.min(100 * 2 ** this.failures, 5_000));
           continue;
         }
       }
-      await this.sleep(this.options.pollMs ?? 1_000);
+      // the poll looks anyway: retries coming due, scheduled jobs, a lost NOTIFY
+      if (await this.sleep(this.options.pollMs ?? 1_000)) this.workMayWait = true;
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || !this.running) return Promise.resolve();
+  /** Resolves true when the time ran out, false when woken first. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.woken || !this.running) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
       const self = this;
-      function done() {
+      const timer = setTimeout(() => done(true), ms);
+      function done(timedOut: boolean) {
         clearTimeout(timer);
         self.wakeUp = null;
-        resolve();
+        resolve(timedOut);
       }
-      this.wakeUp = done;
+      this.wakeUp = () => done(false);
     });
   }
 }

@@ -123,4 +123,24 @@ describe.each(testDrivers())('Producer on %s', (driver) => {
     await waitFor(() => got.length === 1, { timeoutMs: 10_000 });
     expect(got[0].id).toBe(id);
   });
+
+  it('polls on time on a worker whose slots free up more often than the poll interval', async () => {
+    await start(200);
+    free = 5;
+    const id = await queue.push(PATH, {}, { scheduledFor: new Date(Date.now() + 300) });
+    let waking = true;
+    const keepWaking = (async () => {
+      while (waking) {
+        producer?.wake(); // a job ended, every 20 ms: each wake-up used to restart the poll's timer
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      await waitFor(() => got.length === 1, { timeoutMs: 10_000 });
+    } finally {
+      waking = false;
+      await keepWaking;
+    }
+    expect(got[0].id).toBe(id);
+  });
 });

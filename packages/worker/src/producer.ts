@@ -32,6 +32,8 @@ export class Producer {
   private woken = false;
   /** a job may be waiting that no claim has looked for yet */
   private workMayWait = true;
+  /** performance.now() when the last claim was sent: the poll counts from it, not from a wake-up */
+  private lookedAt = 0;
   private wakeUp: (() => void) | null = null;
   private unlisten: Unlisten | null = null;
   private loop: Promise<void> | null = null;
@@ -74,12 +76,17 @@ export class Producer {
   }
 
   private async run(): Promise<void> {
+    const pollMs = this.options.pollMs ?? 1_000;
     while (this.running) {
       this.woken = false;
+      // the poll looks anyway (retries coming due, scheduled jobs, a lost NOTIFY), even on a worker
+      // whose slots free up more often than pollMs
+      if (performance.now() - this.lookedAt >= pollMs) this.workMayWait = true;
       const free = Math.min(this.options.freeSlots(), MAX_CLAIM);
       if (free > 0 && this.tags.length > 0 && this.workMayWait) {
         // cleared before the claim is sent: a NOTIFY that arrives during it sets it again
         this.workMayWait = false;
+        this.lookedAt = performance.now();
         try {
           if (this.failures > 0) await this.options.releaseOrphans?.();
           const jobs = await this.options.queue.claim(this.options.worker, this.tags, free);
@@ -97,23 +104,23 @@ export class Producer {
           continue;
         }
       }
-      // the poll looks anyway: retries coming due, scheduled jobs, a lost NOTIFY
-      if (await this.sleep(this.options.pollMs ?? 1_000)) this.workMayWait = true;
+      // until woken, or the next poll is due (with no free slot, a wake-up is what can change that)
+      const untilPoll = pollMs - (performance.now() - this.lookedAt);
+      await this.sleep(free > 0 ? Math.max(1, untilPoll) : pollMs);
     }
   }
 
-  /** Resolves true when the time ran out, false when woken first. */
-  private sleep(ms: number): Promise<boolean> {
-    if (this.woken || !this.running) return Promise.resolve(false);
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
       const self = this;
-      const timer = setTimeout(() => done(true), ms);
-      function done(timedOut: boolean) {
+      function done() {
         clearTimeout(timer);
         self.wakeUp = null;
-        resolve(timedOut);
+        resolve();
       }
-      this.wakeUp = () => done(false);
+      this.wakeUp = done;
     });
   }
 }

@@ -8,6 +8,7 @@ import workerGroupLimits0007 from '../migrations/0007_worker_group_limits.sql';
 import schedulesFailureHandlers0008 from '../migrations/0008_schedules_failure_handlers.sql';
 import flowControl0009 from '../migrations/0009_flow_control.sql';
 import scriptDependencies0010 from '../migrations/0010_script_dependencies.sql';
+import claimFastPathPruneKeys0011 from '../migrations/0011_claim_fast_path_prune_keys.sql';
 
 export interface Migration {
   id: number;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { id: 8, name: '0008_schedules_failure_handlers', sql: schedulesFailureHandlers0008 },
   { id: 9, name: '0009_flow_control', sql: flowControl0009 },
   { id: 10, name: '0010_script_dependencies', sql: scriptDependencies0010 },
+  { id: 11, name: '0011_claim_fast_path_prune_keys', sql: claimFastPathPruneKeys0011 },
 ];

@@ -9,6 +9,7 @@ import {
   HISTORY_TABLES,
   JUMP_SEQUENCE,
   PENDING_DETACHES,
+  PRUNE_FLOW_KEYS,
   PRUNE_RATES,
   PURGE_FINISHED,
   RANGE_PARTITIONS,
@@ -57,6 +58,8 @@ export interface MaintenanceReport {
   /** jobs deleted one by one from ranges that a live or recent job keeps */
   jobsPurged: number;
   workersExpired: number;
+  /** limit rows of concurrency keys that no queued or running job used any more, deleted */
+  flowKeysPruned: number;
 }
 
 /** The error PostgreSQL raises for a row whose id has no range partition yet. */
@@ -109,6 +112,7 @@ export class History {
       rangesDropped: 0,
       jobsPurged: 0,
       workersExpired: 0,
+      flowKeysPruned: 0,
     };
     if (!(await this.takeLease())) return report;
     report.ran = true;
@@ -121,6 +125,8 @@ export class History {
         report.workersExpired = rowCount;
       }
       await this.db.query(PRUNE_RATES, [RATE_KEEP_SECONDS]);
+      const pruned = await this.db.query<{ n: number }>(PRUNE_FLOW_KEYS);
+      report.flowKeysPruned = pruned.rows[0].n;
     } finally {
       await this.db.query(RELEASE_LEASE, [this.holder]).catch(() => {});
     }

@@ -99,5 +99,13 @@ WHERE (stopped_at IS NOT NULL OR last_ping < now() - make_interval(secs => $1::f
   AND last_ping < now() - make_interval(secs => $2::float8 / 1000)`;
 
 /** Per-second completion counters older than $1 seconds (the chart reads an hour at most). */
+/**
+ * Deletes the limit rows of concurrency keys no queued or running job uses any more (and with no
+ * start left in their rate window); returns how many. The function (migration 0011) locks the
+ * candidates SKIP LOCKED, then deletes in a new snapshot: a push holding a key is never robbed of
+ * its limit (docs/flow-control.md, "Concurrency keys are pruned").
+ */
+export const PRUNE_FLOW_KEYS = 'SELECT millrace.prune_flow_limits() AS n';
+
 export const PRUNE_RATES = `
 DELETE FROM millrace.job_rate WHERE second < floor(date_part('epoch', now()) - $1::float8)::bigint`;

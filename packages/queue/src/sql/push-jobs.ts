@@ -31,7 +31,7 @@ ORDER BY i.ord`;
 
 /**
  * The same for a batch in which some job carries a concurrency or unique key: the function
- * millrace.push_keyed_jobs (packages/db/migrations/0009_flow_control.sql) takes the rows above plus
+ * millrace.push_keyed_jobs (packages/db/migrations/0009_flow_control.sql, as replaced by 0011) takes the rows above plus
  * concurrency_key, flow_key, max_running, rate_max, rate_window_ms, unique_key, unique_mode and
  * debounce_ms, and returns one id per input row in order (a deduplicated row: the live job's id).
  * Batches without keys never come here: the plain statement stays as it was.

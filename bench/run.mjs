@@ -254,9 +254,9 @@ async function runMatrix(plan, oneClock, log) {
 
 async function runLatency(plan, log) {
   const out = [];
-  // Quick: the dedicated runtimes only (CI's time); the open-loop rows time every system's latency.
-  const measured = plan.mode === 'quick' ? DEDICATED : MILLRACE;
-  for (const runner of plan.runners.filter((r) => measured.includes(r))) {
+  // The dedicated runtimes only (their targets): the open-loop rows time every system's latency, and
+  // 200 cold starts one at a time took a minute of a full run's budget.
+  for (const runner of plan.runners.filter((r) => DEDICATED.includes(r))) {
     const t0 = performance.now();
     const r = await measureLatency({ runner, samples: plan.latencySamples }).catch((err) => ({
       error: err.message,
@@ -315,9 +315,7 @@ function estimatePlan(plan) {
           .map((r) => ({ ...r, work: r.scenario.work, concurrency: r.scenario.concurrency }))
       : [],
     matrixRepeats: plan.repeats,
-    latency: plan.latency
-      ? plan.runners.filter((r) => (plan.mode === 'quick' ? DEDICATED : MILLRACE).includes(r))
-      : [],
+    latency: plan.latency ? plan.runners.filter((r) => DEDICATED.includes(r)) : [],
     latencySamples: plan.latencySamples,
     microTasks: plan.micro ? 5 : 0,
     microMs: plan.mode === 'quick' ? 200 : 1000,

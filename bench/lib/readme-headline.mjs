@@ -84,7 +84,8 @@ export function headlineMarkdown(result, source) {
     '',
     '**One clock**, noop jobs, concurrency 1: jobs/s = N ÷ (worker start call → the first poll of the',
     "system's own store counting all N durably done), median ± half the min–max spread of",
-    `${result.oneClock[0]?.repeats ?? '?'} repeats; a capped system drains fewer jobs (stated in the cell).`,
+    `${result.oneClock[0]?.repeats ?? '?'} repeats; a capped system drains fewer jobs (stated in the cell); start-up and`,
+    'jobs per month (jobs/s × 86,400 × 30) from its largest N.',
     '',
   ];
   out.push(

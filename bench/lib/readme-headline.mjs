@@ -127,7 +127,7 @@ export function headlineMarkdown(result, source) {
   if (open.length) {
     out.push(
       '**Open loop** (noop, c=1, fixed arrival rate): scheduled arrival → job start on the client clock, ms,',
-      "median of the repeats (— : not run, above the system's drain rate):",
+      "median of the repeats (– : not run, above the system's drain rate):",
       '',
       markdownTable(
         SYSTEMS.filter((s) => result.openLoop.some((r) => r.system === s)).map((s) => {

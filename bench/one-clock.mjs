@@ -8,29 +8,34 @@ import { openLoopRun } from './lib/open-loop.mjs';
 import { median, round } from './lib/stats.mjs';
 import { SYSTEMS } from './systems/index.mjs';
 
-/** Sizes, repeats and rates per mode. Open-loop `drainShare` adds a rate at that share of the system's drain rate. */
+/**
+ * Sizes, repeats and rates per mode. Open-loop `drainShare` adds a rate at that share of the system's
+ * drain rate. A full run is budgeted to ~20 minutes on 2 cores (lib/budget.mjs prints the estimate):
+ * the open loop's window is 2 s after 0.5 s of warm-up, three times, rather than one long window.
+ */
 export const ONE_CLOCK = {
   full: {
     sizes: [1_000, 20_000, 100_000],
     repeats: 3,
-    idleSampleMs: 500,
-    openLoop: { rates: [100, 1_000], drainShare: 0.5, warmupMs: 1_000, windowMs: 5_000 },
+    idleSampleMs: 300,
+    openLoop: { rates: [100, 1_000], drainShare: 0.5, warmupMs: 500, windowMs: 2_000, repeats: 3 },
   },
   quick: {
     sizes: [1_000],
     repeats: 1,
     idleSampleMs: 100,
-    openLoop: { rates: [100], drainShare: null, warmupMs: 200, windowMs: 600 },
+    openLoop: { rates: [100], drainShare: null, warmupMs: 200, windowMs: 600, repeats: 1 },
   },
 };
 
 /**
- * Caps on N: pg-boss drains ~2-3 k/s at c=1 on 2 cores (100 k would take a minute per repeat); the
- * generic worker starts a runtime per job (~20 jobs/s), so it drains a small N.
+ * Caps on N, stated in the table header: pg-boss drains 200–500 jobs/s at c=1 on 2 cores (20 k would
+ * take 1.5 minutes a repeat), BullMQ ~3 k/s, and the generic worker starts a runtime per job (~15
+ * jobs/s). A capped system runs only at the sizes whose capped count differs from the previous one's.
  */
-const MAX_JOBS = {
-  full: { 'pg-boss': 20_000, generic: 200, 'generic-naive': 100 },
-  quick: { 'pg-boss': 200, generic: 10, 'generic-naive': 10 },
+export const MAX_JOBS = {
+  full: { 'pg-boss': 2_000, bullmq: 20_000, generic: 50, 'generic-naive': 50 },
+  quick: { 'pg-boss': 200, bullmq: 1_000, generic: 10, 'generic-naive': 10 },
 };
 const TIMEOUT_MS = (jobs) => 60_000 + jobs * 5;
 
@@ -70,20 +75,38 @@ export function summarise({ runs, ...row }, metric) {
     spreadPct: round(((Math.max(...values) - Math.min(...values)) / med) * 100, 1),
     startupMs: median(ok.map((r) => r.startupMs).filter((v) => v != null)),
     drainJobsPerSec: round(median(ok.map((r) => r.drainJobsPerSec).filter((v) => v != null)), 1),
+    drainRuns: ok.map((r) => r.drainJobsPerSec),
     ...(ok.length < runs.length ? { errors: runs.filter((r) => r.error).map((r) => r.error) } : {}),
   };
 }
 
-/** Backlog rows: every size × system, repeats interleaved across systems so drift hits all alike. */
-export async function runBacklog({ mode, runners, repeats, sizes }, log) {
-  const cfg = { ...ONE_CLOCK[mode], ...(sizes ? { sizes } : {}) };
+/**
+ * The backlog rows a run will measure, in order: every size × system, except a capped system at a
+ * size where it would drain the same count as at the previous size (the same measurement again).
+ */
+export function backlogPlan({ mode, runners, sizes }) {
   const names = systemNames(runners);
+  const out = [];
+  for (const [i, size] of (sizes ?? ONE_CLOCK[mode].sizes).entries()) {
+    for (const name of names) {
+      const jobs = jobsFor(mode, size, name);
+      const previous = i > 0 ? jobsFor(mode, (sizes ?? ONE_CLOCK[mode].sizes)[i - 1], name) : null;
+      if (jobs !== previous) out.push({ size, system: name, jobs });
+    }
+  }
+  return out;
+}
+
+/** Backlog rows: every planned size × system, repeats interleaved across systems so drift hits all alike. */
+export async function runBacklog({ mode, runners, repeats, sizes }, log) {
+  const cfg = ONE_CLOCK[mode];
+  const plan = backlogPlan({ mode, runners, sizes });
   const rows = [];
-  for (const size of cfg.sizes) {
-    const runs = new Map(names.map((n) => [n, []]));
+  for (const size of new Set(plan.map((p) => p.size))) {
+    const here = plan.filter((p) => p.size === size);
+    const runs = new Map(here.map((p) => [p.system, []]));
     for (let rep = 1; rep <= (repeats ?? cfg.repeats); rep++) {
-      for (const name of names) {
-        const jobs = jobsFor(mode, size, name);
+      for (const { system: name, jobs } of here) {
         const r = await withLoad(cfg.idleSampleMs, () =>
           backlogRun(SYSTEMS[name], { jobs, work: 'noop', concurrency: 1, timeoutMs: TIMEOUT_MS(jobs) }),
         );
@@ -93,47 +116,84 @@ export async function runBacklog({ mode, runners, repeats, sizes }, log) {
         );
       }
     }
-    for (const name of names)
-      rows.push(
-        summarise(
-          { size, system: name, jobs: jobsFor(mode, size, name), runs: runs.get(name) },
-          'jobsPerSec',
-        ),
-      );
+    for (const { system, jobs } of here)
+      rows.push(summarise({ size, system, jobs, runs: runs.get(system) }, 'jobsPerSec'));
   }
   return rows;
 }
 
-/** Open-loop rows: each system at the fixed rates and at `drainShare` of its largest-N drain rate. */
-export async function runOpenLoop({ mode, runners, rates }, backlogRows, log) {
-  const cfg = { ...ONE_CLOCK[mode].openLoop, ...(rates ? { rates } : {}) };
-  const rows = [];
-  for (const name of systemNames(runners)) {
-    const drain = backlogRows.filter((r) => r.system === name && r.drainJobsPerSec).at(-1)?.drainJobsPerSec;
-    const rates = [...cfg.rates];
-    if (cfg.drainShare && drain) rates.push(Math.min(MAX_OPEN_RATE, Math.round(drain * cfg.drainShare)));
-    for (const rate of rates) {
-      const basis = cfg.rates.includes(rate) ? 'fixed' : `${cfg.drainShare * 100} % of drain`;
-      if (drain && rate > drain) {
-        // Above what it drains with a backlog: the queue would only grow, latency would be the window.
-        rows.push({ system: name, basis, rate, skipped: `above its drain rate ${drain}/s` });
-        log(`open loop ${name.padEnd(15)} ${String(rate).padStart(6)}/s: skipped (drain rate ${drain}/s)`);
-        continue;
-      }
+/** Each system's open-loop rates: the fixed ones, plus `drainShare` of its largest-N drain rate. */
+function openLoopRates(cfg, name, backlogRows) {
+  const drain = backlogRows.filter((r) => r.system === name && r.drainJobsPerSec).at(-1)?.drainJobsPerSec;
+  const rates = cfg.rates.map((rate) => ({ rate, basis: 'fixed' }));
+  if (cfg.drainShare && drain)
+    rates.push({
+      rate: Math.min(MAX_OPEN_RATE, Math.round(drain * cfg.drainShare)),
+      basis: `${cfg.drainShare * 100} % of drain`,
+    });
+  // Above what it drains with a backlog, the queue would only grow: latency would be the window.
+  return rates.map((r) =>
+    drain && r.rate > drain ? { ...r, skipped: `above its drain rate ${drain}/s` } : r,
+  );
+}
+
+/**
+ * Open-loop rows: each system at the fixed rates and at `drainShare` of its largest-N drain rate,
+ * `repeats` times (interleaved across systems); every percentile is the median over the repeats.
+ */
+export async function runOpenLoop({ mode, runners, rates, repeats }, backlogRows, log) {
+  const cfg = { ...ONE_CLOCK[mode].openLoop, ...(rates ? { rates } : {}), ...(repeats ? { repeats } : {}) };
+  const plan = systemNames(runners).flatMap((system) =>
+    openLoopRates(cfg, system, backlogRows).map((r) => ({ system, ...r, runs: [] })),
+  );
+  for (const row of plan.filter((p) => p.skipped))
+    log(`open loop ${row.system.padEnd(15)} ${String(row.rate).padStart(6)}/s: skipped (${row.skipped})`);
+  for (let rep = 1; rep <= cfg.repeats; rep++) {
+    for (const row of plan.filter((p) => !p.skipped)) {
       const r = await withLoad(ONE_CLOCK[mode].idleSampleMs, () =>
-        openLoopRun(SYSTEMS[name], { rate, work: 'noop', concurrency: 1, ...cfg }),
+        openLoopRun(SYSTEMS[row.system], { rate: row.rate, work: 'noop', concurrency: 1, ...cfg }),
       );
-      rows.push({
-        system: name,
-        basis: cfg.rates.includes(rate) ? 'fixed' : `${cfg.drainShare * 100} % of drain`,
-        ...r,
-      });
+      row.runs.push(r);
       log(
-        `open loop ${name.padEnd(15)} ${String(rate).padStart(6)}/s: ${r.error ? `FAILED (${r.error.slice(0, 100)})` : `achieved ${r.achievedJobsPerSec}/s, start p50 ${r.start.p50} p99 ${r.start.p99} ms, done p99 ${r.done.p99} ms`}${r.busy ? ' [busy]' : ''}`,
+        `open loop ${row.system.padEnd(15)} ${String(row.rate).padStart(6)}/s rep ${rep}: ${r.error ? `FAILED (${r.error.slice(0, 100)})` : `achieved ${r.achievedJobsPerSec}/s, start p50 ${r.start.p50} p99 ${r.start.p99} ms, done p99 ${r.done.p99} ms`}${r.busy ? ' [busy]' : ''}`,
       );
     }
   }
-  return rows;
+  return plan.map(({ runs, ...row }) => (row.skipped ? row : summariseOpenLoop({ ...row, runs })));
+}
+
+const PERCENTILES = ['p50', 'p95', 'p99', 'max'];
+
+/** One open-loop row from its repeats: median of each figure, start p99's min–max and spread. */
+export function summariseOpenLoop({ runs, ...row }) {
+  const ok = runs.filter((r) => !r.error);
+  const out = {
+    ...row,
+    repeats: runs.length,
+    busy: runs.some((r) => r.busy),
+    load: runs.map((r) => ({ before: r.loadBefore, during: r.loadDuring })),
+    ...(ok.length < runs.length ? { errors: runs.filter((r) => r.error).map((r) => r.error) } : {}),
+  };
+  if (ok.length === 0) return { ...out, error: runs.find((r) => r.error)?.error ?? 'no successful run' };
+  const med = (pick) => {
+    const values = ok.map(pick).filter((v) => v != null);
+    return values.length ? round(median(values), 2) : null;
+  };
+  const latency = (key) => Object.fromEntries(PERCENTILES.map((p) => [p, med((r) => r[key]?.[p])]));
+  const p99s = ok.map((r) => r.start.p99).filter((v) => v != null);
+  return {
+    ...out,
+    windowJobs: med((r) => r.windowJobs),
+    unfinished: med((r) => r.unfinished),
+    producerLate: med((r) => r.producerLate),
+    achievedJobsPerSec: med((r) => r.achievedJobsPerSec),
+    start: latency('start'),
+    done: latency('done'),
+    send: latency('send'),
+    push: latency('push'),
+    startP99Min: p99s.length ? Math.min(...p99s) : null,
+    startP99Max: p99s.length ? Math.max(...p99s) : null,
+  };
 }
 
 /** Table rows (terminal and markdown) for the backlog section. */
@@ -166,6 +226,7 @@ export const openLoopTable = (rows) =>
     'start p50': r.start?.p50 ?? null,
     'start p95': r.start?.p95 ?? null,
     'start p99': r.start?.p99 ?? null,
+    'start p99 min–max': r.startP99Min == null ? null : `${r.startP99Min}–${r.startP99Max}`,
     'start max': r.start?.max ?? null,
     'done p50': r.done?.p50 ?? null,
     'done p95': r.done?.p95 ?? null,
@@ -184,9 +245,21 @@ export const openLoopTable = (rows) =>
       .join(' '),
   }));
 
+/** The caps on N a mode applies, as the table header states them. */
+export function capsNote(mode) {
+  const caps = Object.entries(MAX_JOBS[mode]).filter(([name]) => name !== 'generic-naive');
+  return `Capped (jobs < N): ${caps.map(([name, n]) => `${name} ≤ ${n.toLocaleString('en-US')}`).join(', ')} jobs — they drain slowly at c=1; a capped system is not rerun at a larger N once it hits its cap.`;
+}
+
+function openLoopCfgNote(mode) {
+  const c = ONE_CLOCK[mode].openLoop;
+  return `a ${c.warmupMs} ms warm-up (a ${c.windowMs} ms window)`;
+}
+
 /** The markdown sections for results/<out>.md: what each column measures, then the tables. */
-export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable) {
+export function oneClockMarkdown({ oneClock = [], openLoop = [], mode = 'full' }, markdownTable) {
   const out = [];
+  const repeats = (rows) => [...new Set(rows.map((r) => r.repeats))].join('/');
   if (oneClock.length) {
     out.push(
       '## One clock: backlog drain (every system, same N, same start and end)',
@@ -196,11 +269,11 @@ export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable
       'that counts N jobs durably done (Millrace: `job_completed` rows with status success; graphile-worker: its job',
       'rows deleted; pg-boss: `state = completed`; BullMQ: no job left waiting/active/delayed/failed; for-loop: a',
       'counter); the end is when that count query was sent (polls every 1 % of the elapsed time, every 2 ms near N).',
-      '**jobs/s** = N ÷ that time (median of the repeats;',
+      `**jobs/s** = N ÷ that time (median of ${repeats(oneClock)} repeats;`,
       '**min–max**, **spread %** = (max − min) ÷ median). **start-up ms** = worker start call → resolved (median).',
       '**drain jobs/s** = N ÷ (end − worker ready). **CPU busy before** = share of CPU busy on the whole machine over',
       'an idle moment just before each repeat (/proc/stat); **BUSY** = some repeat started with > 50 % busy: other',
-      'work on the machine, treat as noise. pg-boss runs at most 20,000 jobs.',
+      `work on the machine, treat as noise. ${capsNote(mode)}`,
       '',
       markdownTable(backlogTable(oneClock)),
     );
@@ -214,7 +287,7 @@ export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable
       'the jobs that came due while all 4 were busy in one bulk call (Millrace `pushMany`, graphile-worker `addJobs`,',
       'pg-boss `insert`, BullMQ `addBulk`; the for-loop over IPC) — on PostgreSQL a commit that NOTIFYs waits for the',
       'previous one, fsync included, so one job per transaction stops at 1 ÷ fsync a second. noop, c=1, worker',
-      'started first. After the warm-up, the jobs due in the window are measured in ms from their due time (a slow',
+      `started first. After ${openLoopCfgNote(mode)}, the jobs due in the window are measured in ms from their due time (a slow`,
       'push never delays the next arrival; a system whose pushes fall behind pays for it: no coordinated omission),',
       'on one clock, CLOCK_MONOTONIC (the same in every process and thread): **start** = handler start, stamped by',
       'the handler (Millrace: the job returns it, from a thread or process runtime too); **done** = Millrace: the',
@@ -222,7 +295,8 @@ export function oneClockMarkdown({ oneClock = [], openLoop = [] }, markdownTable
       'return (their per-job completion write is not timestamped). **achieved/s** = window jobs done by the window',
       'end, per second. **send lag p99** = how late the producer sent (its own delay, part of start and done);',
       "**push p99** = the push call's round trip.",
-      "basis: a fixed rate, or a share of the system's one-clock drain rate (at most 10,000/s).",
+      "basis: a fixed rate, or a share of the system's one-clock drain rate (at most 10,000/s). Every figure is the",
+      `median of ${repeats(openLoop.filter((r) => r.repeats))} repeats; **start p99 min–max** its range over them.`,
       '',
       markdownTable(openLoopTable(openLoop)),
     );

@@ -3,22 +3,28 @@
 // Writes bench/results/<out>.json, .md and .svg (default out: latest, or quick with --quick, so a
 // quick run never replaces the full results the README quotes).
 //
-//   node bench/run.mjs                     full: 3 repeats per row, medians (~15 min on 2 cores)
-//   node bench/run.mjs --quick             small counts, 1 repeat (< 2 min; CI proves the bench runs)
+//   node bench/run.mjs                     full: 3 repeats per row, medians (~20 min on 2 cores; the
+//                                          estimate is printed first, each section's time as it ends)
+//   node bench/run.mjs --quick             small counts, 1 repeat (< 1 min; CI proves the bench runs)
 //   --scenario noop-c1,sleep100ms          scenario ids or work kinds (noop, cpu1ms, sleep10ms, sleep100ms, sleep1s)
 //   --runner handlers,thread,bullmq        runners (the for-loop always runs: ratios need it)
 //   --jobs N                               jobs per row, overriding the matrix
-//   --no-peers / --peers                   leave out (or keep) graphile-worker, pg-boss, bullmq
+//   --no-peers / --peers                   leave out the peers everywhere / keep them in the job-length
+//                                          matrix too (by default they run in the one-clock and open-loop rows)
 //   --history                              only bench/history.mjs (10 M jobs of history; quick: 200 k)
-//   --no-history                           a quick run ends with history.mjs --quick unless this is given
+//   --no-history                           accepted for older commands: no run includes history.mjs otherwise
 //   --repeats N, --no-micro, --no-latency, --out NAME
 //   --no-one-clock / --no-open-loop        leave out the one-clock backlog rows / the open-loop rows
 //   --sizes 1000,20000 / --rates 100,1000  one-clock backlog sizes / open-loop fixed rates (default: the mode's)
 //   --no-matrix                            leave out the job-length matrix
 //   --compare old.json[,new.json]          only print new ÷ old for every row both have (new: results/<out>.json)
-import { mkdir, writeFile } from 'node:fs/promises';
+//   --readme [results.json]                only rewrite README.md's headline table from a results file
+//                                          (default results/latest.json); a complete full run does it itself
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHistory, runHistoryBench, writeHistoryResults } from './history.mjs';
+import { estimate, startBudget } from './lib/budget.mjs';
 import { jobsPerMonthChart, throughputChart } from './lib/chart.mjs';
 import { printComparison } from './lib/compare.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
@@ -34,22 +40,27 @@ import {
   SCENARIOS,
 } from './lib/matrix.mjs';
 import { backlogRun } from './lib/one-clock.mjs';
+import { headlineComplete, writeReadmeHeadline } from './lib/readme-headline.mjs';
 import { finishRows, markdown, markdownTable, summariseRow, tableRows } from './lib/report.mjs';
 import { printTable, round } from './lib/stats.mjs';
 import { runMicro } from './micro.mjs';
 import {
+  backlogPlan,
   backlogTable,
+  ONE_CLOCK,
   oneClockMarkdown,
   oneClockTargets,
   openLoopTable,
   runBacklog,
   runOpenLoop,
+  systemNames,
 } from './one-clock.mjs';
 import { latency as measureLatency } from './runners/millrace.mjs';
 import { SYSTEMS } from './systems/index.mjs';
+import { dropTemplate } from './systems/millrace.mjs';
 
 const USAGE =
-  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--no-matrix] [--sizes N,N] [--rates R,R] [--compare old.json[,new.json]]';
+  'usage: node bench/run.mjs [--quick] [--scenario ids] [--runner names] [--jobs N] [--no-peers] [--repeats N] [--no-micro] [--no-latency] [--out NAME] [--history | --no-history] [--no-one-clock] [--no-open-loop] [--no-matrix] [--sizes N,N] [--rates R,R] [--compare old.json[,new.json]] [--readme [results.json]]';
 
 /** A comma-separated list of positive numbers, or null when the flag is absent. */
 function numbers(text, flag) {
@@ -61,8 +72,9 @@ function numbers(text, flag) {
 }
 
 function parseFlags(argv) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
       quick: { type: 'boolean', default: false },
       scenario: { type: 'string' },
@@ -82,6 +94,7 @@ function parseFlags(argv) {
       sizes: { type: 'string' },
       rates: { type: 'string' },
       compare: { type: 'string' },
+      readme: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -89,6 +102,8 @@ function parseFlags(argv) {
     console.log(USAGE);
     process.exit(0);
   }
+  if (positionals.length > (values.readme ? 1 : 0))
+    throw new Error(`unexpected argument: ${positionals.join(' ')}\n${USAGE}`);
   const list = (s) =>
     s
       ? s
@@ -113,12 +128,12 @@ function parseFlags(argv) {
     : RUNNERS;
   if (!withPeers) runners = runners.filter((r) => !PEERS.includes(r));
   const mode = values.quick ? 'quick' : 'full';
-  // The one-clock rows measure every runner; a quick run leaves the peers out of the legacy matrix
-  // (unless --peers): they are timed under the one clock instead, and CI's time stays as it was.
-  // The naive spawn (a generic worker without spares) is left out of a quick run unless named.
+  // The one-clock and open-loop rows measure every runner. The job-length matrix is generic vs
+  // dedicated: the peers join it only with --peers (their one-clock rows time them), and the naive
+  // generic spawn only when named with --runner.
   const oneClockRunners = runners;
-  if (mode === 'quick' && !values.peers) runners = runners.filter((r) => !PEERS.includes(r));
-  if (mode === 'quick' && !runnerNames) runners = runners.filter((r) => r !== 'generic-naive');
+  if (!values.peers) runners = runners.filter((r) => !PEERS.includes(r));
+  if (!runnerNames) runners = runners.filter((r) => r !== 'generic-naive');
   const jobs = values.jobs == null ? null : Number(values.jobs);
   if (jobs != null && !(jobs > 0)) throw new Error(`--jobs must be a positive number\n${USAGE}`);
   return {
@@ -131,8 +146,8 @@ function parseFlags(argv) {
     micro: !values['no-micro'],
     latency: !values['no-latency'],
     out: values.out ?? (values.quick ? 'quick' : 'latest'),
+    // A quick run stays under a minute for CI, which runs `--history --quick` as its own step.
     historyOnly: values.history,
-    history: values.history || (values.quick && !values['no-history']),
     oneClock: !values['no-one-clock'],
     oneClockRunners,
     openLoop: !values['no-open-loop'],
@@ -141,6 +156,7 @@ function parseFlags(argv) {
     rates: numbers(values.rates, '--rates'),
     repeatsGiven: values.repeats == null ? null : Number(values.repeats),
     compare: values.compare ? values.compare.split(',') : null,
+    readme: values.readme ? (positionals[0] ?? null) : false,
   };
 }
 
@@ -168,16 +184,45 @@ async function measure(runner, { work, concurrency, jobs }) {
 
 const fmt = (v) => (v == null ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 1 }));
 
-async function runMatrix(plan, log) {
-  const total = plan.scenarios.length * plan.runners.length * plan.repeats;
+/**
+ * The noop c=1 row of a runner the one-clock rows measured: the same measurement (a noop backlog at
+ * c=1 through the same driver), its drain jobs/s per repeat at the largest N, so it is not run twice.
+ */
+function fromOneClock(oneClock, runner) {
+  const r = oneClock.filter((o) => o.system === runner && o.drainRuns?.length).at(-1);
+  return r && { jobs: r.jobs, runs: r.drainRuns.map((jobsPerSec) => ({ jobsPerSec })) };
+}
+
+/** The matrix rows a plan measures: `{ scenario, runner, jobs, reused? }` (noop c=1 reused from one-clock). */
+function matrixPlan(plan, oneClockRunners = []) {
+  return plan.scenarios.flatMap((scenario) =>
+    plan.runners.map((runner) => ({
+      scenario,
+      runner,
+      jobs: plan.jobs ?? jobsFor(plan.mode, scenario.id, runner),
+      reused: scenario.id === 'noop-c1' && plan.jobs == null && oneClockRunners.includes(runner),
+    })),
+  );
+}
+
+async function runMatrix(plan, oneClock, log) {
+  const reusable = [...new Set(oneClock.filter((o) => o.drainRuns?.length).map((o) => o.system))];
+  const rowsPlanned = matrixPlan(plan, reusable);
+  const total = rowsPlanned.filter((r) => !r.reused).length * plan.repeats;
   let n = 0;
   const rows = [];
   for (const scenario of plan.scenarios) {
-    const runs = new Map(plan.runners.map((r) => [r, []]));
+    const planned = rowsPlanned.filter((r) => r.scenario === scenario);
+    const runs = new Map(planned.map((r) => [r.runner, []]));
+    const jobsOf = new Map(planned.map((r) => [r.runner, r.jobs]));
+    for (const r of planned.filter((p) => p.reused)) {
+      const reused = fromOneClock(oneClock, r.runner);
+      runs.set(r.runner, reused.runs);
+      jobsOf.set(r.runner, reused.jobs);
+    }
     // Repeats interleave the runners, so drift in the machine's load hits every runner alike.
     for (let rep = 1; rep <= plan.repeats; rep++) {
-      for (const runner of plan.runners) {
-        const jobs = plan.jobs ?? jobsFor(plan.mode, scenario.id, runner);
+      for (const { runner, jobs } of planned.filter((p) => !p.reused)) {
         const t0 = performance.now();
         const result = await measure(runner, { ...scenario, jobs });
         runs.get(runner).push(result);
@@ -190,15 +235,16 @@ async function runMatrix(plan, log) {
         );
       }
     }
-    const scenarioRows = plan.runners.map((runner) =>
+    const scenarioRows = planned.map(({ runner, reused }) =>
       summariseRow({
         scenario: scenario.id,
         runner,
         kind: kindOf(runner),
-        jobs: plan.jobs ?? jobsFor(plan.mode, scenario.id, runner),
+        jobs: jobsOf.get(runner),
         work: scenario.work,
         concurrency: scenario.concurrency,
         runs: runs.get(runner),
+        ...(reused ? { source: 'one-clock' } : {}),
       }),
     );
     rows.push(...finishRows(scenarioRows, []));
@@ -208,9 +254,9 @@ async function runMatrix(plan, log) {
 
 async function runLatency(plan, log) {
   const out = [];
-  // Quick: the dedicated runtimes only (CI's time); the open-loop rows time every system's latency.
-  const measured = plan.mode === 'quick' ? DEDICATED : MILLRACE;
-  for (const runner of plan.runners.filter((r) => measured.includes(r))) {
+  // The dedicated runtimes only (their targets): the open-loop rows time every system's latency, and
+  // 200 cold starts one at a time took a minute of a full run's budget.
+  for (const runner of plan.runners.filter((r) => DEDICATED.includes(r))) {
     const t0 = performance.now();
     const r = await measureLatency({ runner, samples: plan.latencySamples }).catch((err) => ({
       error: err.message,
@@ -231,17 +277,49 @@ function printSection(title, rows) {
 }
 
 /** The one-clock backlog rows and the open-loop rows (one-clock.mjs); empty when left out by a flag. */
-async function runOneClockSections(plan, log) {
+async function runOneClockSections(plan, budget, log) {
+  let section = budget.section('one-clock');
   const oneClock = plan.oneClock
     ? await runBacklog(
         { mode: plan.mode, runners: plan.oneClockRunners, repeats: plan.repeatsGiven, sizes: plan.sizes },
         log,
       )
     : [];
+  section.end();
+  section = budget.section('open loop');
   const openLoop = plan.openLoop
     ? await runOpenLoop({ mode: plan.mode, runners: plan.oneClockRunners, rates: plan.rates }, oneClock, log)
     : [];
+  section.end();
   return { oneClock, openLoop };
+}
+
+/** The run's estimate per section (lib/budget.mjs), from the rows it will measure. */
+function estimatePlan(plan) {
+  const oc = ONE_CLOCK[plan.mode];
+  const backlog = plan.oneClock
+    ? backlogPlan({ mode: plan.mode, runners: plan.oneClockRunners, sizes: plan.sizes })
+    : [];
+  const ol = oc.openLoop;
+  const openLoopSystems = plan.openLoop ? systemNames(plan.oneClockRunners) : [];
+  const ratesEach = (plan.rates ?? ol.rates).length + (ol.drainShare ? 1 : 0);
+  const reusable = backlog.map((b) => b.system);
+  return estimate({
+    backlog,
+    backlogRepeats: plan.repeatsGiven ?? oc.repeats,
+    openLoop: openLoopSystems.flatMap((system) => Array(ratesEach * ol.repeats).fill({ system })),
+    openLoopMs: ol.warmupMs + ol.windowMs,
+    matrix: plan.matrix
+      ? matrixPlan(plan, reusable)
+          .filter((r) => !r.reused)
+          .map((r) => ({ ...r, work: r.scenario.work, concurrency: r.scenario.concurrency }))
+      : [],
+    matrixRepeats: plan.repeats,
+    latency: plan.latency ? plan.runners.filter((r) => DEDICATED.includes(r)) : [],
+    latencySamples: plan.latencySamples,
+    microTasks: plan.micro ? 5 : 0,
+    microMs: plan.mode === 'quick' ? 200 : 1000,
+  });
 }
 
 function printSummary({ rows, oneClock, openLoop, latency, micro, targets }) {
@@ -296,6 +374,12 @@ async function main() {
   const started = Date.now();
   const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   if (plan.historyOnly) return runHistory(plan, log);
+  if (plan.readme !== false) {
+    const path = resolve(plan.readme ?? new URL('./results/latest.json', import.meta.url).pathname);
+    const result = JSON.parse(await readFile(path, 'utf8'));
+    const root = new URL('..', import.meta.url).pathname;
+    return void log(`wrote ${await writeReadmeHeadline(result, relative(root, path))}`);
+  }
   if (plan.compare) {
     const [oldPath, newPath = new URL(`./results/${plan.out}.json`, import.meta.url).pathname] = plan.compare;
     return void (await printComparison(oldPath, newPath));
@@ -312,10 +396,17 @@ async function main() {
       `warning: load average ${environment.machine.loadAverage[0]} on ${environment.machine.cpus} CPUs before the run: numbers will be noisy`,
     );
   }
+  const budget = startBudget(estimatePlan(plan), log);
+  let section = budget.section('latency');
   const latency = plan.latency ? await runLatency(plan, log) : [];
-  const oneClock = await runOneClockSections(plan, log);
-  const rows = finishRows(plan.matrix ? await runMatrix(plan, log) : [], latency);
+  section.end();
+  const oneClock = await runOneClockSections(plan, budget, log);
+  section = budget.section('matrix');
+  const rows = finishRows(plan.matrix ? await runMatrix(plan, oneClock.oneClock, log) : [], latency);
+  section.end();
+  section = budget.section('micro');
   const micro = plan.micro ? await runMicro({ quick: plan.mode === 'quick', log }) : [];
+  section.end();
   const targets = [...checkTargets({ rows, latency }), ...oneClockTargets({ ...oneClock, rows })];
   const result = {
     date: new Date(started).toISOString(),
@@ -329,6 +420,7 @@ async function main() {
       jobsOverride: plan.jobs,
     },
     durationMs: Date.now() - started,
+    sectionSeconds: budget.elapsed,
     environment,
     rows,
     ...oneClock,
@@ -353,7 +445,9 @@ async function main() {
   await writeFile(new URL(`${plan.out}.svg`, dir), throughputChart(scenarios));
   await writeFile(new URL(`${plan.out}.month.svg`, dir), jobsPerMonthChart(scenarios));
   log(`wrote bench/results/${plan.out}.{json,md,svg,month.svg} in ${round((Date.now() - started) / 1000)} s`);
-  if (plan.history) await runHistory(plan, log);
+  // Only a complete full run replaces the README's headline (a partial or quick run never does).
+  if (plan.out === 'latest' && headlineComplete(result))
+    log(`wrote ${await writeReadmeHeadline(result, `bench/results/${plan.out}.json`)}`);
 }
 
 // A peer's pool left idle past its run gets 57P01 when its database is dropped WITH (FORCE): that
@@ -365,10 +459,12 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 
-main().then(
-  () => process.exit(0), // peers' pools (pg-boss, BullMQ) may leave handles; the run is over
-  (err) => {
-    console.error(err.message ?? err);
-    process.exit(1);
-  },
-);
+main()
+  .finally(() => dropTemplate().catch(() => {}))
+  .then(
+    () => process.exit(0), // peers' pools (pg-boss, BullMQ) may leave handles; the run is over
+    (err) => {
+      console.error(err.message ?? err);
+      process.exit(1);
+    },
+  );

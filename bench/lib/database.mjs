@@ -11,15 +11,16 @@ export function serverUrl() {
 }
 
 /**
- * Creates `millrace_bench_<prefix>_<random>` on the server `base` and returns `{ name, url, drop() }`.
+ * Creates `millrace_bench_<prefix>_<random>` on the server `base` and returns `{ name, url, drop() }`,
+ * a copy of the database `template` when given (one nobody is connected to).
  * `drop()` terminates leftover sessions (WITH (FORCE)) and never throws.
  */
-export async function createBenchDatabase(prefix = 'q', base = serverUrl()) {
+export async function createBenchDatabase(prefix = 'q', base = serverUrl(), { template } = {}) {
   const name = `millrace_bench_${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   } finally {
     await admin.end();
   }

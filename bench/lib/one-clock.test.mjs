@@ -2,7 +2,7 @@
 // job done, start-up is reported apart, a failing system becomes a row's error; rows summarise
 // repeats honestly (median, spread, busy flag) and --compare pairs only rows both runs measured.
 import { describe, expect, it } from 'vitest';
-import { summarise } from '../one-clock.mjs';
+import { backlogPlan, MAX_JOBS, summarise, summariseOpenLoop } from '../one-clock.mjs';
 import { systems } from '../systems/peers.mjs';
 import { compareResults } from './compare.mjs';
 import { isBusy } from './load.mjs';
@@ -99,5 +99,60 @@ describe('compareResults', () => {
     const rows = compareResults(old, now);
     expect(rows.map((r) => r.row)).toEqual(['one-clock N=1000 thread', 'one-clock N=1000 thread start-up']);
     expect(rows[0]).toMatchObject({ old: 100, new: 150, 'new/old': 1.5, note: 'busy machine in one run' });
+  });
+});
+
+describe('backlogPlan', () => {
+  it('runs a capped system only at the sizes where its capped count changes', () => {
+    const plan = backlogPlan({
+      mode: 'full',
+      runners: ['handlers', 'pg-boss', 'generic'],
+      sizes: [1_000, 20_000, 100_000],
+    });
+    const of = (system) => plan.filter((p) => p.system === system).map((p) => [p.size, p.jobs]);
+    expect(of('handlers')).toEqual([
+      [1_000, 1_000],
+      [20_000, 20_000],
+      [100_000, 100_000],
+    ]);
+    expect(of('pg-boss')).toEqual([
+      [1_000, 1_000],
+      [20_000, MAX_JOBS.full['pg-boss']],
+    ]);
+    expect(of('generic')).toEqual([[1_000, MAX_JOBS.full.generic]]);
+  });
+});
+
+describe('summariseOpenLoop', () => {
+  const run = (p99, achieved) => ({
+    windowJobs: 100,
+    unfinished: 0,
+    producerLate: 0,
+    achievedJobsPerSec: achieved,
+    start: { p50: 1, p95: 2, p99, max: p99 + 1 },
+    done: { p50: 2, p95: 3, p99: p99 + 1, max: p99 + 2 },
+    send: { p50: 0.1, p95: 0.2, p99: 0.3, max: 0.4 },
+    push: { p50: 1, p95: 1, p99: p99 / 2, max: p99 },
+    busy: false,
+  });
+
+  it('takes the median of every figure over the repeats and keeps the p99 range', () => {
+    const row = summariseOpenLoop({ system: 's', rate: 100, runs: [run(9, 99), run(3, 100), run(5, 98)] });
+    expect(row).toMatchObject({
+      repeats: 3,
+      achievedJobsPerSec: 99,
+      start: { p50: 1, p99: 5, max: 6 },
+      done: { p99: 6 },
+      push: { p99: 2.5 },
+      startP99Min: 3,
+      startP99Max: 9,
+    });
+  });
+
+  it('keeps the failures of repeats that failed beside the others', () => {
+    const row = summariseOpenLoop({ system: 's', rate: 100, runs: [run(4, 100), { error: 'boom' }] });
+    expect(row.start.p99).toBe(4);
+    expect(row.errors).toEqual(['boom']);
+    expect(summariseOpenLoop({ system: 's', rate: 1, runs: [{ error: 'x' }] }).error).toBe('x');
   });
 });

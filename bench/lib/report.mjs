@@ -8,7 +8,7 @@ import { median, round } from './stats.mjs';
  * The row's numbers are medians over the runs that succeeded; any failure is kept in `errors`,
  * and a row with no successful run carries `error`.
  */
-export function summariseRow({ scenario, runner, kind, jobs, work, concurrency, runs }) {
+export function summariseRow({ scenario, runner, kind, jobs, work, concurrency, runs, source }) {
   const ok = runs.filter((r) => r.jobsPerSec > 0);
   const errors = runs.filter((r) => r.error).map((r) => r.error);
   const row = {
@@ -19,14 +19,20 @@ export function summariseRow({ scenario, runner, kind, jobs, work, concurrency, 
     concurrency,
     jobs,
     runs: runs.map((r) => r.jobsPerSec ?? null),
+    ...(source ? { source } : {}),
   };
   if (ok.length === 0) return { ...row, error: errors[0] ?? 'no successful run', errors };
   const jobsPerSec = median(ok.map((r) => r.jobsPerSec));
+  const values = ok.map((r) => r.jobsPerSec);
+  const digits = jobsPerSec < 100 ? 3 : 1;
   const lat = (key) =>
     ok.some((r) => r[key] != null) ? median(ok.filter((r) => r[key] != null).map((r) => r[key])) : null;
   return {
     ...row,
-    jobsPerSec: round(jobsPerSec, jobsPerSec < 100 ? 3 : 1),
+    jobsPerSec: round(jobsPerSec, digits),
+    min: round(Math.min(...values), digits),
+    max: round(Math.max(...values), digits),
+    spreadPct: round(((Math.max(...values) - Math.min(...values)) / jobsPerSec) * 100, 1),
     overheadMs: round((concurrency * 1000) / jobsPerSec - WORK_MS[work], 3),
     p50LatencyMs: lat('p50LatencyMs'),
     p99LatencyMs: lat('p99LatencyMs'),
@@ -64,6 +70,8 @@ export function tableRows(rows) {
     runner: r.runner,
     jobs: r.jobs,
     'jobs/s': r.jobsPerSec ?? null,
+    repeats: r.runs.length,
+    'spread %': r.spreadPct ?? null,
     'overhead ms': r.overheadMs ?? null,
     'p50 ms': r.p50LatencyMs ?? null,
     'p99 ms': r.p99LatencyMs ?? null,
@@ -74,7 +82,7 @@ export function tableRows(rows) {
       ? `FAILED: ${short(r.error)}`
       : r.errors
         ? `${r.errors.length} run(s) failed`
-        : latencyNote(r),
+        : [r.source === 'one-clock' ? 'the one-clock rows' : '', latencyNote(r)].filter(Boolean).join('; '),
   }));
 }
 
@@ -99,13 +107,21 @@ export function markdownTable(rows) {
   return `${lines.join('\n')}\n`;
 }
 
+const sections = (seconds) =>
+  seconds && Object.keys(seconds).length
+    ? ` (${Object.entries(seconds)
+        .filter(([, s]) => s >= 0.1)
+        .map(([k, s]) => `${k} ${s} s`)
+        .join(', ')})`
+    : '';
+
 /** The markdown report (bench/results/latest.md). */
 export function markdown(result) {
   const { environment: env, mode, config } = result;
   const out = [];
   out.push(`# Millrace bench — ${result.date}`, '');
   out.push(
-    `Mode **${mode}**: ${config.repeats} repeat(s) per row, numbers are medians. Command: \`${result.command}\`. Took ${round(result.durationMs / 1000)} s.`,
+    `Mode **${mode}**: ${config.repeats} repeat(s) per row, numbers are medians. Command: \`${result.command}\`. Took ${round(result.durationMs / 1000)} s${sections(result.sectionSeconds)}.`,
     '',
   );
   out.push('## Machine', '');
@@ -132,6 +148,13 @@ export function markdown(result) {
   );
   out.push(...(result.sections ?? []));
   out.push('## Throughput by job length, concurrency 1 and N', '');
+  out.push(
+    `Jobs per row are budgeted to ~1–3 s of drain each (the **jobs** column: e.g. 3 one-second jobs at c=1, 20 at c=10;`,
+    'a few dozen for the generic worker, which starts a runtime per job); every row runs **repeats** times,',
+    'interleaved across runners; **spread %** = (max − min) ÷ median. The noop c=1 rows are the one-clock rows at the',
+    'largest N (the same measurement, not run twice).',
+    '',
+  );
   out.push(
     'Every row through the one-clock driver: a backlog enqueued first (untimed), one worker; jobs/s = jobs ÷ (worker',
     "ready → the first poll of the system's own store counting every job durably done), median over repeats; the",

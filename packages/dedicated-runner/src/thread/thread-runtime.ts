@@ -1,5 +1,6 @@
-// Host side of one worker thread: batches outgoing calls (one postMessage per tick), settles
-// calls from the thread's batched replies, and explains its own death to the calls it held.
+// Host side of one worker thread: batches outgoing calls (one postMessage per turn of the event
+// loop), settles calls from the thread's batched replies, and explains its own death to the calls
+// it held.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
@@ -68,8 +69,11 @@ export class ThreadRuntime extends RemoteRuntime {
     this.outbox.push(call.id, call.args, ahead ? 1 : 0);
     this.outboxCalls.push(call);
     if (!this.flushQueued) {
+      // setImmediate, not a microtask: a worker hands the next jobs as results arrive, each result
+      // message in its own callback with its own microtasks; a microtask flush sent one message per
+      // job (measured at c=1: 1.0 host posts and 2.0 thread replies a job, 0.52 and 1.51 with this).
       this.flushQueued = true;
-      queueMicrotask(() => this.flush());
+      setImmediate(this.flushSoon);
     }
   }
 
@@ -81,6 +85,8 @@ export class ThreadRuntime extends RemoteRuntime {
   protected terminate(): void {
     void this.worker.terminate();
   }
+
+  private readonly flushSoon = () => this.flush();
 
   private flush(): void {
     this.flushQueued = false;

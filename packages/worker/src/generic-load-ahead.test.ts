@@ -60,4 +60,22 @@ export function main() { console.log('main'); return 'next'; }`,
     expect(await f.finished(next)).toMatchObject({ status: 'success', result: 'next' });
     expect(await f.queue.logs(next)).toMatch(/^top level\nmain\n$/);
   });
+
+  it('gives a job loaded ahead back unstarted when the worker stops', async () => {
+    const [worker] = f.workers;
+    const releaseStop = join(dir, 'release-stop');
+    const loadedBefore = linesIn(loads).length;
+    const gate = await f.queue.push('f/ahead/gate', { release: releaseStop });
+    await waitFor(async () => (await f.queue.logs(gate)).includes('gated'));
+    const next = await f.queue.push('f/ahead/next');
+    await waitFor(() => linesIn(loads).length === loadedBefore + 1);
+    const stopping = worker?.stop({ timeoutMs: 30_000 });
+    // back in line while the gate still runs, the attempt not counted: killed before main ran
+    await waitFor(async () => (await f.queue.get(next)).status === 'queued');
+    expect(await f.queue.attempts(next)).toEqual([]);
+    expect((await f.queue.get(gate)).status).toBe('running');
+    appendFileSync(releaseStop, '');
+    expect(await stopping).toMatchObject({ timedOut: false, released: 1, abandoned: 0 });
+    expect(await f.finished(gate)).toMatchObject({ status: 'success', result: 'gate' });
+  });
 });

@@ -4,7 +4,10 @@
 //
 // Protocol (IPC, JSON serialisation):
 //   child  -> host  { type: 'ready' }
-//   host   -> child { type: 'run', scriptPath, args, maxResultBytes, endMark }
+//   host   -> child { type: 'load', scriptPath }   import the script (its top-level code runs), not main
+//   host   -> child { type: 'run', args, maxResultBytes, endMark }   once the job has a slot: call main
+//   (the host sends 'load' as soon as the job is handed over, 'run' when the job starts; a job that
+//   waits for a slot is loaded meanwhile, so it starts with its script imported)
 //   child  -> host  { type: 'result', json } | { type: 'error', error } | { type: 'uncaught', error }
 //   (just before that last message, endMark is written to stdout and stderr and both are closed:
 //   the host cannot rely on end-of-file, which a PID namespace's `unshare` delays until exit)
@@ -19,6 +22,7 @@ import { encodeResult, errorInfo, loadMain } from '@millrace/dedicated-runner/ru
 // (two pipes are read by the host in whatever order the kernel reports them).
 process.stderr.write = process.stdout.write.bind(process.stdout);
 
+let loaded;
 let started = false;
 let finishing = false;
 let endMark;
@@ -48,17 +52,22 @@ function onFatal(err) {
   finish({ type: 'uncaught', error: errorInfo(err) }, 1);
 }
 
-async function run({ scriptPath, args, maxResultBytes }) {
+/** main, or the reply that says why the script cannot run */
+async function load(scriptPath) {
   let main;
   try {
     main = await loadMain(pathToFileURL(scriptPath).href);
   } catch (failure) {
     main = failure;
   }
-  if (typeof main !== 'function') {
-    // a script that cannot load (or has no main) will not load on a retry either
-    return { type: 'error', error: { ...main.loadError, reason: 'thrown' }, retryable: false };
-  }
+  if (typeof main === 'function') return main;
+  // a script that cannot load (or has no main) will not load on a retry either
+  return { type: 'error', error: { ...main.loadError, reason: 'thrown' }, retryable: false };
+}
+
+async function run({ args, maxResultBytes }) {
+  const main = await loaded;
+  if (typeof main !== 'function') return main;
   let value;
   try {
     value = await main(args);
@@ -84,7 +93,8 @@ process.on('unhandledRejection', onFatal);
 // The host went away (crashed or killed): never outlive it.
 process.on('disconnect', () => process.exit(1));
 process.on('message', (message) => {
-  if (started || message?.type !== 'run') return;
+  if (message?.type === 'load' && !loaded) loaded = load(message.scriptPath);
+  if (started || message?.type !== 'run' || !loaded) return;
   started = true;
   endMark = message.endMark;
   // From here on only the script's own work keeps the process alive: a main() whose promise can

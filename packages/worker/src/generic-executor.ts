@@ -1,6 +1,6 @@
 import { openRunner } from '@millrace/dedicated-runner';
 import { createColdExecutor } from './cold/index';
-import type { ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
+import type { Capacity, ExecutableJob, Executor, JobContext, JobOutcome } from './executor';
 import { runOnRunner } from './runner-outcome';
 
 export interface GenericExecutorOptions {
@@ -26,6 +26,8 @@ export interface GenericExecutorOptions {
 export class GenericExecutor implements Executor {
   private readonly cold: Executor;
   private readonly pythonRuns = new Set<Promise<unknown>>();
+  /** script versions seen running cold (`path hash`): only those are held ahead (see `capacity`) */
+  private readonly coldVersions = new Set<string>();
   private readonly limits: Pick<GenericExecutorOptions, 'memoryLimitMb' | 'runAs'> & {
     defaultTimeoutMs: number;
   };
@@ -46,10 +48,23 @@ export class GenericExecutor implements Executor {
   }
 
   run(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
-    if (job.language !== 'python') return this.cold.run(job, ctx);
+    if (job.language !== 'python') {
+      if (this.coldVersions.size >= MAX_KNOWN_VERSIONS) this.coldVersions.clear();
+      this.coldVersions.add(versionKey(job));
+      return this.cold.run(job, ctx);
+    }
     const run = this.runPythonOnce(job, ctx);
     this.pythonRuns.add(run);
     return run.finally(() => this.pythonRuns.delete(run));
+  }
+
+  /**
+   * The cold executor holds one job per slot ahead, its script loaded, to start the moment a slot
+   * frees. The worker asks before it has the job's code, so only versions already seen running
+   * cold qualify: a Python job (a process per job, no slots of its own) is never handed ahead.
+   */
+  capacity(job: Pick<ExecutableJob, 'path' | 'hash'>): Capacity | undefined {
+    return this.coldVersions.has(versionKey(job)) ? this.cold.capacity?.(job) : undefined;
   }
 
   private async runPythonOnce(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
@@ -73,4 +88,11 @@ export class GenericExecutor implements Executor {
     if (!opts.force) await Promise.allSettled([...this.pythonRuns]);
     await this.cold.close(opts);
   }
+}
+
+/** bounds the memory of `coldVersions`; forgetting only costs the next job of a version its lookahead */
+const MAX_KNOWN_VERSIONS = 10_000;
+
+function versionKey(job: Pick<ExecutableJob, 'path' | 'hash'>): string {
+  return `${job.path} ${job.hash}`;
 }

@@ -1,14 +1,17 @@
 // The cold-start executor for generic workers: every job runs in a fresh `node` process that is
 // thrown away afterwards. Spares started ahead of time hide node's start-up from the job.
-import type { ExecutableJob, Executor, JobContext, JobOutcome } from '../executor';
+import type { Capacity, ExecutableJob, Executor, JobContext, JobOutcome } from '../executor';
 import { ColdProcess } from './cold-process';
 import { type ColdExecutorOptions, resolveColdOptions } from './options';
 import { failure } from './outcome';
 import { runOnProcess } from './run-on-process';
 import { ScriptCache } from './script-cache';
-import { Slots } from './slots';
+import { type SlotGrant, Slots } from './slots';
 import { SparePool } from './spare-pool';
 import { coldWrapperPath } from './wrapper-path';
+
+/** Tells executors apart in capacity keys: two executors never share slots. */
+let executorCount = 0;
 
 export function createColdExecutor(options: ColdExecutorOptions): Executor {
   const opts = resolveColdOptions(options);
@@ -19,6 +22,7 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
   const inFlight = new Set<Promise<JobOutcome>>();
   const forceClose = new AbortController();
   let closed = false;
+  const capacityKey = `cold:${++executorCount}`;
 
   const startProcess = (env: Record<string, string>) => {
     const proc = new ColdProcess({
@@ -34,25 +38,37 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
   };
   const spares = new SparePool(startProcess, opts.spares, opts.env);
 
+  // Jobs waiting for a slot with their process already taken and loading their script: at most one
+  // per slot, so a caller that queues many jobs does not start a process for each.
+  let loadingAhead = 0;
+
   async function runJob(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
-    const grant = await slots.acquire(ctx.signal);
-    if (grant === 'aborted') return { status: 'canceled' };
-    if (grant === 'closed') return failure('runtime_lost', 'executor was closed before the job started');
+    let scriptPath: string;
     try {
-      let scriptPath: string;
-      try {
-        scriptPath = await cache.pathFor(job.code);
-      } catch (err) {
-        return failure(
-          'runtime_lost',
-          `could not write the script to ${opts.cacheDir}: ${(err as Error).message}`,
-        );
-      }
-      if (ctx.signal.aborted) return { status: 'canceled' };
-      const proc = spares.take(ctx.env);
-      return await runOnProcess(proc, job, ctx, scriptPath, opts, forceClose.signal);
+      scriptPath = await cache.pathFor(job.code);
+    } catch (err) {
+      return failure(
+        'runtime_lost',
+        `could not write the script to ${opts.cacheDir}: ${(err as Error).message}`,
+      );
+    }
+    if (ctx.signal.aborted) return { status: 'canceled' };
+    let slot: Promise<SlotGrant>;
+    if (slots.tryAcquire()) slot = Promise.resolve('acquired');
+    else if (loadingAhead < opts.concurrency) {
+      loadingAhead++;
+      slot = slots.acquire(ctx.signal).finally(() => loadingAhead--);
+    } else {
+      const grant = await slots.acquire(ctx.signal);
+      if (grant === 'aborted') return { status: 'canceled' };
+      if (grant === 'closed') return failure('runtime_lost', 'executor was closed before the job started');
+      slot = Promise.resolve(grant);
+    }
+    try {
+      return await runOnProcess(spares.take(ctx.env), job, ctx, scriptPath, opts, forceClose.signal, slot);
     } finally {
-      slots.release();
+      // A job can end before its slot came (its process died while it waited): the slot passes on.
+      slot.then((grant) => grant === 'acquired' && slots.release());
     }
   }
 
@@ -66,6 +82,15 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
       inFlight.add(outcome);
       outcome.finally(() => inFlight.delete(outcome));
       return outcome;
+    },
+
+    /**
+     * Any job: `concurrency` run at once, and one more per slot is held, its process taken and its
+     * script loaded, to start the moment a slot frees.
+     */
+    capacity(): Capacity | undefined {
+      if (closed) return undefined;
+      return { key: capacityKey, runs: opts.concurrency, holds: 2 * opts.concurrency };
     },
 
     async close({ force = false } = {}) {

@@ -13,12 +13,14 @@ afterEach(async () => {
   expect(wrapperPids()).toEqual([]);
 });
 
+/** the daemons (node processes), not the short-lived `sh` that double-forks one: its argv has the marker too */
 function processesWith(marker: string): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && isAlive(Number(pid));
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.startsWith(process.execPath) && cmdline.includes(marker) && isAlive(Number(pid));
       } catch {
         return false;
       }
@@ -27,6 +29,8 @@ function processesWith(marker: string): number[] {
 }
 
 // A daemon in a session of its own (setsid), and one double-forked by a shell that exits at once.
+// The job counts only node processes: counting the shell, it could report both daemons up before
+// the second one exists.
 const leaveDaemons = (marker: string, then: string) => `import { spawn } from 'node:child_process';
 export async function main() {
   const forever = ['-e', 'setInterval(() => {}, 1000)', '${marker}'];
@@ -34,7 +38,7 @@ export async function main() {
   spawn('/bin/sh', ['-c', '"$0" "$@" &', process.execPath, ...forever], { detached: true, stdio: 'ignore' }).unref();
   const deadline = Date.now() + 10_000;
   const count = () => process.getBuiltinModule('node:fs').readdirSync('/proc').filter((p) => {
-    try { return process.getBuiltinModule('node:fs').readFileSync('/proc/' + p + '/cmdline', 'utf8').includes('${marker}'); } catch { return false; }
+    try { const c = process.getBuiltinModule('node:fs').readFileSync('/proc/' + p + '/cmdline', 'utf8'); return c.startsWith(process.execPath) && c.includes('${marker}'); } catch { return false; }
   }).length;
   while (count() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   ${then}

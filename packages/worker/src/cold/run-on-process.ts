@@ -1,10 +1,12 @@
-// Runs one job on one cold process: hands it the job, streams its output, enforces the timeout,
-// honours cancel and forced close. Resolves once the job's answer and all its output are in, or,
-// for a job that was stopped or crashed, once its process is gone.
+// Runs one job on one cold process: hands it the script as soon as the process is ready, starts the
+// job once it also has a slot, streams its output, enforces the timeout, honours cancel and forced
+// close. Resolves once the job's answer and all its output are in, or, for a job that was stopped or
+// crashed, once its process is gone.
 import type { ExecutableJob, JobContext, JobOutcome } from '../executor';
 import type { ColdProcess } from './cold-process';
 import { LogSink } from './log-sink';
 import { failure, outcomeOf } from './outcome';
+import type { SlotGrant } from './slots';
 
 export interface RunLimits {
   maxResultBytes: number;
@@ -22,22 +24,31 @@ export function runOnProcess(
   scriptPath: string,
   limits: RunLimits,
   forceClose: AbortSignal,
+  /** the job's slot: granted already, or once a running job ends (the script loads meanwhile) */
+  slot: Promise<SlotGrant>,
 ): Promise<JobOutcome> {
   return new Promise((resolve) => {
     const logs = new LogSink((text) => ctx.onLog(text), limits.maxLogBytes);
+    let started = false;
     // Set when we decide to stop the job; it wins over whatever the dying process reports.
     let stoppedAs: JobOutcome | undefined;
     const stop = (outcome: JobOutcome) => {
-      // A job that already answered has finished: its answer stands.
-      if (stoppedAs || proc.reply) return;
+      // A job that already answered has finished: its answer stands. (Before the job started, an
+      // answer can only be forged by the script's top-level code: it stops nothing.)
+      if (stoppedAs || (started && proc.reply)) return;
       stoppedAs = outcome;
-      proc.terminate(limits.killGraceMs);
+      // a job not started yet has nothing to finish gracefully
+      proc.terminate(started ? limits.killGraceMs : 0);
     };
     const onCancel = () => stop({ status: 'canceled' });
     const onForceClose = () =>
-      stop(failure('runtime_lost', 'executor was closed with force while the job ran'));
-    const timeoutMs = job.timeoutMs ?? limits.defaultTimeoutMs;
-    const timer = setTimeout(() => stop(failure('timeout', `timed out after ${timeoutMs} ms`)), timeoutMs);
+      stop(
+        failure(
+          'runtime_lost',
+          `executor was closed with force ${started ? 'while the job ran' : 'before the job started'}`,
+        ),
+      );
+    let timer: NodeJS.Timeout | undefined;
 
     proc.setKeepsHostAlive(true);
     proc.attachOutput((chunk) => logs.write(chunk));
@@ -48,12 +59,29 @@ export function runOnProcess(
 
     proc.ready.then((ready) => {
       if (!ready || stoppedAs) return;
-      // The job starts when its process is ready, not when it was handed here: waiting for a fresh
-      // process is the cold start, which the timeline shows as the gap between two jobs.
+      // The import (and the script's top-level code) runs now, main only once the job starts: a job
+      // waiting for a slot is ready to run the moment one frees (docs/isolation.md).
+      const error = proc.send({ type: 'load', scriptPath });
+      if (error) stop(failure('crash', `could not hand the job to the process: ${error.message}`));
+    });
+    slot.then((grant) => {
+      if (grant === 'aborted') onCancel();
+      else if (grant === 'closed')
+        stop(failure('runtime_lost', 'executor was closed before the job started'));
+      else if (!stoppedAs) {
+        // The timeout runs from the slot on, so a process that never gets ready is stopped too.
+        const timeoutMs = job.timeoutMs ?? limits.defaultTimeoutMs;
+        timer = setTimeout(() => stop(failure('timeout', `timed out after ${timeoutMs} ms`)), timeoutMs);
+      }
+    });
+    Promise.all([proc.ready, slot]).then(([ready, grant]) => {
+      if (!ready || grant !== 'acquired' || stoppedAs) return;
+      // The job starts when its process is ready and it has a slot, not when it was handed here:
+      // waiting for a fresh process is the cold start, which the timeline shows as the gap between two jobs.
+      started = true;
       ctx.onStart?.(Date.now());
       const error = proc.send({
         type: 'run',
-        scriptPath,
         args: job.args,
         maxResultBytes: limits.maxResultBytes,
         endMark: proc.endMark,

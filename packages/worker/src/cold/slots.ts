@@ -30,6 +30,12 @@ export class Slots {
     });
   }
 
+  /** A slot now if one is free (the caller must release it); false leaves nothing waiting. */
+  tryAcquire(): boolean {
+    if (this.#slots.running >= this.#slots.limit) return false;
+    return this.#slots.admit(() => {});
+  }
+
   release(): void {
     this.#slots.release();
   }

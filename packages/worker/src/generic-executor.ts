@@ -10,6 +10,8 @@ export interface GenericExecutorOptions {
   spares?: number;
   /** at most this many while start-ups cannot keep up (default: spares + 2) */
   maxSpares?: number;
+  /** start the spares only once a first job came (a worker whose jobs may all be in-host handlers) */
+  sparesAfterFirstJob?: boolean;
   /** RLIMIT_DATA of each job process, MiB (default 1024) */
   memoryLimitMb?: number;
   /** timeout of a job that sets none (default 15 min) */
@@ -43,6 +45,9 @@ export class GenericExecutor implements Executor {
       env: options.env,
       ...this.limits,
       ...(options.spares === 0 ? { prestart: false } : options.spares ? { spares: options.spares } : {}),
+      ...(options.spares !== 0 && options.sparesAfterFirstJob
+        ? { prestart: 'after-first-job' as const }
+        : {}),
       ...(options.spares !== 0 && options.maxSpares !== undefined ? { maxSpares: options.maxSpares } : {}),
     });
   }

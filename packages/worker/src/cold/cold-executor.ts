@@ -36,7 +36,9 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
     proc.ended.then(() => live.delete(proc));
     return proc;
   };
-  const spares = new SparePool(startProcess, opts.spares, opts.env);
+  const spares = new SparePool(startProcess, opts.spares, opts.env, {
+    afterFirstJob: opts.sparesAfterFirstJob,
+  });
 
   // Jobs waiting for a slot with their process already taken and loading their script: at most one
   // per slot, so a caller that queues many jobs does not start a process for each.

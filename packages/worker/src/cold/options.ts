@@ -17,8 +17,13 @@ export interface ColdExecutorOptions {
    * back, a busy machine). Default: `spares` + 2 (each idle spare is a node process, ~40 MB)
    */
   maxSpares?: number;
-  /** false: start each job's process only when the job arrives (no spares); for comparison */
-  prestart?: boolean;
+  /**
+   * false: start each job's process only when the job arrives (no spares); for comparison.
+   * 'after-first-job': no spares until a first job has come, then as usual — for a worker whose
+   * jobs may all go elsewhere (in-host handlers), where booting spares at start only takes CPU.
+   * Default true: spares from the start.
+   */
+  prestart?: boolean | 'after-first-job';
   /** the env spares are started with: the worker group's env. Jobs with another env get a fresh process. */
   env?: Record<string, string>;
   /** where script versions are written, one file per content hash. Default: `<os tmp>/millrace-scripts` */
@@ -45,6 +50,8 @@ export interface ColdExecutorOptions {
 export interface ResolvedColdOptions {
   concurrency: number;
   spares: { min: number; max: number };
+  /** spares are first started when the first job is taken, not at start */
+  sparesAfterFirstJob: boolean;
   env: Record<string, string>;
   cacheDir: string;
   maxResultBytes: number;
@@ -61,6 +68,7 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
   return {
     concurrency,
     spares: spareCounts(options, concurrency),
+    sparesAfterFirstJob: options.prestart === 'after-first-job',
     env: { ...(options.env ?? {}) },
     cacheDir: options.cacheDir ?? join(tmpdir(), 'millrace-scripts'),
     maxResultBytes: count('maxResultBytes', options.maxResultBytes ?? 10 * 1024 * 1024, 1),
@@ -75,6 +83,11 @@ export function resolveColdOptions(options: ColdExecutorOptions): ResolvedColdOp
 
 function spareCounts(options: ColdExecutorOptions, concurrency: number): { min: number; max: number } {
   if (options.prestart === false) return { min: 0, max: 0 };
+  if (options.prestart !== undefined && options.prestart !== true && options.prestart !== 'after-first-job') {
+    throw new InvalidColdExecutorOptionsError(
+      `prestart must be true, false or 'after-first-job', got ${String(options.prestart)}`,
+    );
+  }
   const min = count('spares', options.spares ?? concurrency + 1, 0);
   const max = count('maxSpares', options.maxSpares ?? min + 2, 0);
   if (max < min) throw new InvalidColdExecutorOptionsError(`maxSpares (${max}) must be >= spares (${min})`);

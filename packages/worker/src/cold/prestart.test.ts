@@ -42,6 +42,15 @@ describe('pre-started processes', () => {
     await waitFor(() => wrapperPids().length === 0);
   });
 
+  it("starts no spare before the first job with prestart: 'after-first-job', then keeps them", async () => {
+    executor = createColdExecutor({ concurrency: 1, spares: 2, maxSpares: 2, prestart: 'after-first-job' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // spawn is synchronous: any spare exists by now
+    expect(wrapperPids()).toEqual([]);
+    const outcome = await executor.run(jobFor(reportPid), contextFor().ctx);
+    expect(outcome.status).toBe('success');
+    await waitFor(() => wrapperPids().length === 2);
+  });
+
   it('rejects invalid options with a typed error', () => {
     expect(() => createColdExecutor({ concurrency: 0 })).toThrow(
       expect.objectContaining({
@@ -49,6 +58,9 @@ describe('pre-started processes', () => {
         code: 'invalid_cold_executor_options',
       }),
     );
+    expect(() =>
+      createColdExecutor({ concurrency: 1, prestart: 'later' as unknown as 'after-first-job' }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_cold_executor_options' }));
     executor = createColdExecutor({ concurrency: 1, prestart: false });
   });
 });

@@ -13,16 +13,18 @@ export class SparePool {
   #envKey: string;
   #closed = false;
 
+  /** `afterFirstJob`: start none until the first `take` (whose replacement fills the pool) */
   constructor(
     start: (env: Record<string, string>) => ColdProcess,
     counts: SpareCounts,
     env: Record<string, string>,
+    { afterFirstJob = false } = {},
   ) {
     this.#start = start;
     this.#target = new SpareTarget(counts);
     this.#env = env;
     this.#envKey = envKey(env);
-    this.#fill();
+    if (!afterFirstJob) this.#fill();
   }
 
   /** A process for a job with this env: a booted spare if there is one, else the oldest, else a fresh one. */

@@ -45,17 +45,26 @@ const command = [
   ...(jobs ? ['--jobs', jobs] : []),
 ];
 
+/** Flags only newer trees know: the one-clock and open-loop sections, which this comparison never reads. */
+const skipNewSections = (dir) =>
+  readFileSync(join(dir, 'bench', 'run.mjs'), 'utf8').includes("'no-one-clock'")
+    ? ['--no-one-clock', '--no-open-loop']
+    : [];
+
 const results = { base: [], this: [] };
 const loads = [];
 for (let round = 1; round <= rounds; round++) {
   for (const tree of trees) {
     const out = `cold-ab-${tree.label}-${process.pid}`;
     loads.push(loadavg()[0]);
-    const run = spawnSync(process.execPath, [...command, '--out', out], { cwd: tree.dir, stdio: 'ignore' });
+    const run = spawnSync(process.execPath, [...command, ...skipNewSections(tree.dir), '--out', out], {
+      cwd: tree.dir,
+      stdio: 'ignore',
+    });
     if (run.status !== 0) throw new Error(`bench failed in ${tree.dir} (exit ${run.status})`);
     const file = join(tree.dir, 'bench', 'results', out);
     const report = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
-    for (const ext of ['json', 'md', 'svg']) rmSync(`${file}.${ext}`, { force: true });
+    for (const ext of ['json', 'md', 'svg', 'month.svg']) rmSync(`${file}.${ext}`, { force: true });
     const row = (scenario) => report.rows.find((r) => r.scenario === scenario && r.runner === 'generic');
     const got = Object.fromEntries(
       scenarios.map((s) => [s, { jobsPerSec: row(s).jobsPerSec, overheadMs: row(s).overheadMs }]),

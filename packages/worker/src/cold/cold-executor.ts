@@ -1,5 +1,6 @@
 // The cold-start executor for generic workers: every job runs in a fresh `node` process that is
 // thrown away afterwards. Spares started ahead of time hide node's start-up from the job.
+import { setMaxListeners } from 'node:events';
 import type { Capacity, ExecutableJob, Executor, JobContext, JobOutcome } from '../executor';
 import { ColdProcess } from './cold-process';
 import { type ColdExecutorOptions, resolveColdOptions } from './options';
@@ -21,6 +22,9 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
   const live = new Set<ColdProcess>();
   const inFlight = new Set<Promise<JobOutcome>>();
   const forceClose = new AbortController();
+  // one listener per running job and per job loading ahead (at most one per slot): node's default
+  // warning at 10 would fire in the host at concurrency 10 with nothing leaking
+  setMaxListeners(2 * opts.concurrency + 10, forceClose.signal);
   let closed = false;
   const capacityKey = `cold:${++executorCount}`;
 

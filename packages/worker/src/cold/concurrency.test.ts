@@ -40,4 +40,24 @@ describe('concurrency', () => {
     ];
     expect(c.start).toBeGreaterThanOrEqual(Math.min(a.end, b.end));
   });
+
+  it('prints no listener warning in the host at concurrency 10 (one listener per running job)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      executor = createColdExecutor({ concurrency: 10, prestart: false });
+      const release = join(mkdtempSync(join(tmpdir(), 'millrace-test-')), 'release');
+      const contexts = Array.from({ length: 12 }, () => contextFor());
+      const runs = contexts.map((c) => executor.run(jobFor(gated, { args: { release } }), c.ctx));
+      await waitFor(() => contexts.filter((c) => c.text().includes('started')).length >= 10);
+      writeFileSync(release, '');
+      const outcomes = await Promise.all(runs);
+      expect(outcomes.every((o) => o.status === 'success')).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -44,11 +44,10 @@ export class GenericExecutor implements Executor {
       concurrency: options.concurrency,
       env: options.env,
       ...this.limits,
-      ...(options.spares === 0 ? { prestart: false } : options.spares ? { spares: options.spares } : {}),
-      ...(options.spares !== 0 && options.sparesAfterFirstJob
-        ? { prestart: 'after-first-job' as const }
-        : {}),
-      ...(options.spares !== 0 && options.maxSpares !== undefined ? { maxSpares: options.maxSpares } : {}),
+      // spares 0: a process started per job, none ahead (the counts are then not used)
+      prestart: options.spares === 0 ? false : options.sparesAfterFirstJob ? 'after-first-job' : true,
+      spares: options.spares,
+      maxSpares: options.maxSpares,
     });
   }
 

@@ -5,12 +5,14 @@
 // Protocol (IPC, JSON serialisation):
 //   child  -> host  { type: 'ready' }
 //   host   -> child { type: 'load', scriptPath }   import the script (its top-level code runs), not main
-//   host   -> child { type: 'run', args, maxResultBytes, endMark }   once the job has a slot: call main
+//   host   -> child { type: 'run', args, maxResultBytes, endMark, parkMs }   once the job has a slot: call main
 //   (the host sends 'load' as soon as the job is handed over, 'run' when the job starts; a job that
 //   waits for a slot is loaded meanwhile, so it starts with its script imported)
 //   child  -> host  { type: 'result', json } | { type: 'error', error } | { type: 'uncaught', error }
 //   (just before that last message, endMark is written to stdout and stderr and both are closed:
 //   the host cannot rely on end-of-file, which a PID namespace's `unshare` delays until exit)
+//   After answering, the process parks for parkMs before it exits: the host freezes it and kills it
+//   itself, so that its teardown does not land on the next job's start (docs/isolation.md).
 // The result travels as a JSON string so its size is checked here, before it crosses the channel,
 // and stdout/stderr stay the job's logs only. How main is found, how its result is encoded and how
 // an error is described is the script contract every executor shares (docs/script-contract.md).
@@ -26,6 +28,7 @@ let loaded;
 let started = false;
 let finishing = false;
 let endMark;
+let parkMs = 0;
 
 // Flush the output first (stdout on a pipe can be asynchronous and process.exit() drops what is
 // queued), then close it: the host sees end-of-output plus the answer and can finish the job
@@ -34,7 +37,7 @@ function finish(message, exitCode) {
   // The first answer wins: an uncaught error after main() returned must not send a second one.
   if (finishing) return;
   finishing = true;
-  process.stdout.write('', () => {
+  const answer = () => {
     for (const fd of [1, 2]) {
       try {
         if (endMark) writeSync(fd, endMark);
@@ -43,8 +46,15 @@ function finish(message, exitCode) {
         // already closed by the script
       }
     }
-    process.send(message, () => process.exit(exitCode));
-  });
+    process.send(message, () => {
+      // No JavaScript runs while parked; the host ends the process (the park is the fallback).
+      if (parkMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, parkMs);
+      process.exit(exitCode);
+    });
+  };
+  // On Linux, writes to a pipe are synchronous: nothing is queued and a flush would cost a turn.
+  if (process.stdout.writableLength === 0) answer();
+  else process.stdout.write('', answer);
 }
 
 function onFatal(err) {
@@ -88,6 +98,13 @@ if (process.pid === 1) {
     if (process.listenerCount('SIGTERM') === 1) process.exit(143);
   });
 }
+// Started by hand (no IPC channel), it could never answer: say so instead of failing in a loop.
+if (typeof process.send !== 'function') {
+  console.error(
+    'cold-wrapper.mjs runs only as a process started by the cold executor (it needs an IPC channel)',
+  );
+  process.exit(2);
+}
 process.on('uncaughtException', onFatal);
 process.on('unhandledRejection', onFatal);
 // The host went away (crashed or killed): never outlive it.
@@ -97,6 +114,7 @@ process.on('message', (message) => {
   if (started || message?.type !== 'run' || !loaded) return;
   started = true;
   endMark = message.endMark;
+  parkMs = Number.isInteger(message.parkMs) && message.parkMs > 0 ? message.parkMs : 0;
   // From here on only the script's own work keeps the process alive: a main() whose promise can
   // never settle lets the process end instead of hanging until the timeout.
   process.channel?.unref();

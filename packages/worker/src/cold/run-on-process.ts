@@ -3,7 +3,7 @@
 // close. Resolves once the job's answer and all its output are in, or, for a job that was stopped or
 // crashed, once its process is gone.
 import type { ExecutableJob, JobContext, JobOutcome } from '../executor';
-import type { ColdProcess } from './cold-process';
+import { type ColdProcess, PARK_MS } from './cold-process';
 import { LogSink } from './log-sink';
 import { failure, outcomeOf } from './outcome';
 import type { SlotGrant } from './slots';
@@ -85,6 +85,7 @@ export function runOnProcess(
         args: job.args,
         maxResultBytes: limits.maxResultBytes,
         endMark: proc.endMark,
+        parkMs: PARK_MS,
       });
       if (error) stop(failure('crash', `could not hand the job to the process: ${error.message}`));
     });
@@ -102,10 +103,9 @@ export function runOnProcess(
     proc.answered.then(() => {
       // A stopped job resolves only once its process is dead.
       if (stoppedAs) return;
+      // Frozen before the outcome is out: none of its code runs once the job has ended.
+      proc.retire();
       settle(outcomeOf(proc.reply, { code: 0, signal: null }, limits.memoryLimitMb));
-      // It is exiting on its own; make sure it does.
-      const reaper = setTimeout(() => proc.terminate(0), limits.killGraceMs);
-      proc.ended.then(() => clearTimeout(reaper));
     });
     proc.ended.then((end) => settle(stoppedAs ?? outcomeOf(proc.reply, end, limits.memoryLimitMb)));
   });

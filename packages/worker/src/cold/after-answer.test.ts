@@ -1,0 +1,43 @@
+// An answered job process is frozen at once and killed a little later (cold-process.ts, PARK_MS),
+// so that its teardown does not land on the next job's start. Nothing of the job may run meanwhile.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Executor } from '../executor';
+import { createColdExecutor } from './index';
+import { contextFor, jobFor, waitFor, wrapperPids } from './test-support';
+
+let executor: Executor;
+let dir: string;
+afterEach(async () => {
+  await executor.close();
+  rmSync(dir, { recursive: true, force: true });
+  expect(wrapperPids()).toEqual([]);
+});
+
+// main leaves a worker thread behind that appends to a file every millisecond, forever
+const leavesAThreadRunning = `import { Worker } from 'node:worker_threads';
+import { existsSync, statSync } from 'node:fs';
+export async function main({ file }) {
+  new Worker("const { appendFileSync } = require('node:fs'); const { workerData } = require('node:worker_threads'); setInterval(() => appendFileSync(workerData, 'x'), 1);", { eval: true, workerData: file });
+  while (!existsSync(file) || statSync(file).size < 5) await new Promise((r) => setTimeout(r, 5));
+  return 'left a thread running';
+}`;
+
+describe('after its answer', () => {
+  it('runs nothing of the job: a thread it left running is frozen, then the process is gone', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'millrace-after-answer-'));
+    const file = join(dir, 'ticks');
+    executor = createColdExecutor({ concurrency: 1, prestart: false });
+    const outcome = await executor.run(jobFor(leavesAThreadRunning, { args: { file } }), contextFor().ctx);
+    expect(outcome).toEqual({ status: 'success', result: 'left a thread running' });
+    // a write already inside the kernel when the job was frozen may still land: look after it
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const frozenAt = statSync(file).size;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(statSync(file).size).toBe(frozenAt);
+    // killed by the executor after the park, without waiting for close()
+    await waitFor(() => wrapperPids().length === 0);
+  });
+});

@@ -27,6 +27,7 @@ export {
   type Confinement,
   type ConfineOptions,
   confinement,
+  killConfinedJob,
   type RunAs,
   signalConfined,
   spawnConfined,

@@ -176,6 +176,32 @@ export function signalConfined(pid: number | undefined, signal: NodeJS.Signals):
   }
 }
 
+/**
+ * SIGKILLs the job's own process only, not the wrappers around it: in a PID namespace the
+ * namespace's init (ending everything in it), whose `unshare` then reaps it and exits; in a
+ * session the process itself. Killing the whole group instead would take `unshare` first and
+ * leave its child for the host's init to reap (in a container without one: a zombie per job).
+ * Falls back to the group when the init cannot be found.
+ */
+export function killConfinedJob(pid: number | undefined): void {
+  if (pid === undefined) return;
+  let target = pid;
+  if (probe().namespaceFlags) {
+    try {
+      // `unshare --fork` has exactly one child: the namespace's init
+      target = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+    } catch {
+      target = Number.NaN;
+    }
+  }
+  try {
+    if (Number.isInteger(target) && target > 0) process.kill(target, 'SIGKILL');
+    else signalConfined(pid, 'SIGKILL');
+  } catch {
+    // ESRCH: it is gone
+  }
+}
+
 function resolvable(command: string, path: string | undefined): boolean {
   if (command.includes('/')) return existsSync(command);
   return (path ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));

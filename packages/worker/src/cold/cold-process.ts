@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunAs, signalConfined, spawnConfined } from '@millrace/dedicated-runner';
+import { killConfinedJob, type RunAs, signalConfined, spawnConfined } from '@millrace/dedicated-runner';
 import type { JobError } from '../executor';
 import { EndMarkReader } from './end-mark';
 import { wrapperReply } from './wrapper-reply';
@@ -167,14 +167,19 @@ export class ColdProcess {
   }
 
   /**
-   * For a process that answered: freeze it (with everything it started) now and kill it after
-   * `PARK_MS`, off the next job's start. Nothing of the job runs after its answer meanwhile.
+   * For a process that answered: freeze it (with everything it started) now, kill it after
+   * `PARK_MS`, off the next job's start. Nothing of the job runs after its answer.
    */
-  retire(): void {
+  retire(graceMs: number): void {
     if (this.#hasEnded || this.#killTimer) return;
     this.setKeepsHostAlive(true);
     this.#signalGroup('SIGSTOP');
-    this.#killTimer = setTimeout(() => this.#signalGroup('SIGKILL'), PARK_MS);
+    this.#killTimer = setTimeout(() => {
+      killConfinedJob(this.#child.pid);
+      // the wrappers around it were frozen too: thawed, they reap it and exit
+      this.#signalGroup('SIGCONT');
+      this.#killTimer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);
+    }, PARK_MS);
   }
 
   /** SIGTERM now, SIGKILL after `graceMs` if it is still running. */

@@ -104,7 +104,7 @@ export function runOnProcess(
       // A stopped job resolves only once its process is dead.
       if (stoppedAs) return;
       // Frozen before the outcome is out: none of its code runs once the job has ended.
-      proc.retire();
+      proc.retire(limits.killGraceMs);
       settle(outcomeOf(proc.reply, { code: 0, signal: null }, limits.memoryLimitMb));
     });
     proc.ended.then((end) => settle(stoppedAs ?? outcomeOf(proc.reply, end, limits.memoryLimitMb)));

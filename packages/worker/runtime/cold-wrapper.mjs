@@ -8,6 +8,7 @@
 //   host   -> child { type: 'run', args, maxResultBytes, endMark, parkMs }   once the job has a slot: call main
 //   (the host sends 'load' as soon as the job is handed over, 'run' when the job starts; a job that
 //   waits for a slot is loaded meanwhile, so it starts with its script imported)
+//   child  -> host  { type: 'started' }   main is being called (the host holds back other work until then)
 //   child  -> host  { type: 'result', json } | { type: 'error', error } | { type: 'uncaught', error }
 //   (just before that last message, endMark is written to stdout and stderr and both are closed:
 //   the host cannot rely on end-of-file, which a PID namespace's `unshare` delays until exit)
@@ -78,6 +79,7 @@ async function load(scriptPath) {
 async function run({ args, maxResultBytes }) {
   const main = await loaded;
   if (typeof main !== 'function') return main;
+  process.send({ type: 'started' });
   let value;
   try {
     value = await main(args);

@@ -9,6 +9,7 @@ import { runOnProcess } from './run-on-process';
 import { ScriptCache } from './script-cache';
 import { type SlotGrant, Slots } from './slots';
 import { SparePool } from './spare-pool';
+import { StartGate } from './start-gate';
 import { coldWrapperPath } from './wrapper-path';
 
 /** Tells executors apart in capacity keys: two executors never share slots. */
@@ -47,6 +48,7 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
   // Jobs waiting for a slot with their process already taken and loading their script: at most one
   // per slot, so a caller that queues many jobs does not start a process for each.
   let loadingAhead = 0;
+  const gate = new StartGate();
 
   async function runJob(job: ExecutableJob, ctx: JobContext): Promise<JobOutcome> {
     let scriptPath: string;
@@ -60,7 +62,9 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
     }
     if (ctx.signal.aborted) return { status: 'canceled' };
     let slot: Promise<SlotGrant>;
-    if (slots.tryAcquire()) slot = Promise.resolve('acquired');
+    // whether the job has its slot before its process loads: one still waiting loads off others' starts
+    let hasSlot = slots.tryAcquire();
+    if (hasSlot) slot = Promise.resolve('acquired');
     else if (loadingAhead < opts.concurrency) {
       loadingAhead++;
       slot = slots.acquire(ctx.signal).finally(() => loadingAhead--);
@@ -69,9 +73,20 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
       if (grant === 'aborted') return { status: 'canceled' };
       if (grant === 'closed') return failure('runtime_lost', 'executor was closed before the job started');
       slot = Promise.resolve(grant);
+      hasSlot = true;
     }
     try {
-      return await runOnProcess(spares.take(ctx.env), job, ctx, scriptPath, opts, forceClose.signal, slot);
+      return await runOnProcess(
+        spares.take(ctx.env),
+        job,
+        ctx,
+        scriptPath,
+        opts,
+        forceClose.signal,
+        slot,
+        gate,
+        hasSlot,
+      );
     } finally {
       // A job can end before its slot came (its process died while it waited): the slot passes on.
       slot.then((grant) => grant === 'acquired' && slots.release());

@@ -52,6 +52,8 @@ export class ColdProcess {
   readonly endMark = `\0millrace-end-${randomBytes(12).toString('hex')}\0`;
   /** true once the wrapper is loaded and waiting; false if the process ended first */
   readonly ready: Promise<boolean>;
+  /** the wrapper is calling the job's main, or the process ended first */
+  readonly begun: Promise<void>;
   /** true once a job was handed to it (`send`); false if the process ended first */
   readonly handedOver: Promise<boolean>;
   /** the wrapper answered and closed its output: the job is over, though node may still be exiting */
@@ -83,6 +85,8 @@ export class ColdProcess {
     const child = this.#child;
     const ready = deferred<boolean>();
     const answered = deferred<void>();
+    const begun = deferred<void>();
+    this.begun = begun.promise;
     this.#handedOver = deferred<boolean>();
     this.ready = ready.promise;
     this.handedOver = this.#handedOver.promise;
@@ -104,6 +108,7 @@ export class ColdProcess {
     }
     child.on('message', (message: { type?: unknown } | null) => {
       if (message?.type === 'ready') ready.resolve(true);
+      else if (message?.type === 'started') begun.resolve();
       else if (!this.#reply) {
         this.#reply = wrapperReply(message);
         step();
@@ -117,6 +122,7 @@ export class ColdProcess {
         this.#hasEnded = true;
         clearTimeout(this.#killTimer);
         ready.resolve(false);
+        begun.resolve();
         this.#handedOver.resolve(false);
         rm(dir, { recursive: true, force: true, maxRetries: 3 }).then(
           () => resolve(end),

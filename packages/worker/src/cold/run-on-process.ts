@@ -7,6 +7,7 @@ import { type ColdProcess, PARK_MS } from './cold-process';
 import { LogSink } from './log-sink';
 import { failure, outcomeOf } from './outcome';
 import type { SlotGrant } from './slots';
+import type { StartGate } from './start-gate';
 
 export interface RunLimits {
   maxResultBytes: number;
@@ -26,6 +27,9 @@ export function runOnProcess(
   forceClose: AbortSignal,
   /** the job's slot: granted already, or once a running job ends (the script loads meanwhile) */
   slot: Promise<SlotGrant>,
+  /** starts are reported here; a job still without its slot loads only once they have begun */
+  gate: StartGate,
+  hasSlot: boolean,
 ): Promise<JobOutcome> {
   return new Promise((resolve) => {
     const logs = new LogSink((text) => ctx.onLog(text), limits.maxLogBytes);
@@ -57,13 +61,20 @@ export function runOnProcess(
     if (ctx.signal.aborted) onCancel();
     if (forceClose.aborted) onForceClose();
 
-    proc.ready.then((ready) => {
-      if (!ready || stoppedAs) return;
-      // The import (and the script's top-level code) runs now, main only once the job starts: a job
-      // waiting for a slot is ready to run the moment one frees (docs/isolation.md).
-      const error = proc.send({ type: 'load', scriptPath });
-      if (error) stop(failure('crash', `could not hand the job to the process: ${error.message}`));
-    });
+    // The import (and the script's top-level code) runs once the process is ready, main only once
+    // the job starts: a job waiting for a slot is ready to run the moment one frees
+    // (docs/isolation.md), and it does not import while another job is starting (start-gate.ts).
+    const loaded = proc.ready
+      .then(async (ready) => {
+        if (ready && !hasSlot) await gate.calm();
+        return ready;
+      })
+      .then((ready) => {
+        if (!ready || stoppedAs) return false;
+        const error = proc.send({ type: 'load', scriptPath });
+        if (error) stop(failure('crash', `could not hand the job to the process: ${error.message}`));
+        return !error;
+      });
     slot.then((grant) => {
       if (grant === 'aborted') onCancel();
       else if (grant === 'closed')
@@ -74,8 +85,8 @@ export function runOnProcess(
         timer = setTimeout(() => stop(failure('timeout', `timed out after ${timeoutMs} ms`)), timeoutMs);
       }
     });
-    Promise.all([proc.ready, slot]).then(([ready, grant]) => {
-      if (!ready || grant !== 'acquired' || stoppedAs) return;
+    Promise.all([loaded, slot]).then(([isLoaded, grant]) => {
+      if (!isLoaded || grant !== 'acquired' || stoppedAs) return;
       // The job starts when its process is ready and it has a slot, not when it was handed here:
       // waiting for a fresh process is the cold start, which the timeline shows as the gap between two jobs.
       started = true;
@@ -88,6 +99,7 @@ export function runOnProcess(
         parkMs: PARK_MS,
       });
       if (error) stop(failure('crash', `could not hand the job to the process: ${error.message}`));
+      else gate.starting(proc.begun);
     });
 
     let settled = false;

@@ -52,7 +52,7 @@ export class ColdProcess {
   readonly endMark = `\0millrace-end-${randomBytes(12).toString('hex')}\0`;
   /** true once the wrapper is loaded and waiting; false if the process ended first */
   readonly ready: Promise<boolean>;
-  /** the wrapper is calling the job's main, or the process ended first */
+  /** the wrapper is calling the job's main, or it answered or ended without doing so */
   readonly begun: Promise<void>;
   /** true once a job was handed to it (`send`); false if the process ended first */
   readonly handedOver: Promise<boolean>;
@@ -110,6 +110,8 @@ export class ColdProcess {
       if (message?.type === 'ready') ready.resolve(true);
       else if (message?.type === 'started') begun.resolve();
       else if (!this.#reply) {
+        // a job that could not load answers without beginning: nothing to hold for any longer
+        begun.resolve();
         this.#reply = wrapperReply(message);
         step();
       }

@@ -177,26 +177,25 @@ export function signalConfined(pid: number | undefined, signal: NodeJS.Signals):
 }
 
 /**
- * SIGKILLs the job's own process only, not the wrappers around it: in a PID namespace the
- * namespace's init (ending everything in it), whose `unshare` then reaps it and exits; in a
- * session the process itself. Killing the whole group instead would take `unshare` first and
- * leave its child for the host's init to reap (in a container without one: a zombie per job).
- * Falls back to the group when the init cannot be found.
+ * SIGKILLs the job. In a PID namespace only the namespace's init (ending everything in it),
+ * whose `unshare` then reaps it and exits: killing the whole group would take `unshare` first
+ * and leave its child for the host's init to reap (in a container without one: a zombie per
+ * job). In a session, or when the init cannot be found, the whole group as `signalConfined`.
  */
 export function killConfinedJob(pid: number | undefined): void {
   if (pid === undefined) return;
-  let target = pid;
-  if (probe().namespaceFlags) {
-    try {
-      // `unshare --fork` has exactly one child: the namespace's init
-      target = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
-    } catch {
-      target = Number.NaN;
-    }
-  }
+  // in a session the job is the host's own child: the whole group (and the sweep) goes at once
+  if (!probe().namespaceFlags) return signalConfined(pid, 'SIGKILL');
+  let init = Number.NaN;
   try {
-    if (Number.isInteger(target) && target > 0) process.kill(target, 'SIGKILL');
-    else signalConfined(pid, 'SIGKILL');
+    // `unshare --fork` has exactly one child: the namespace's init
+    init = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+  } catch {
+    // no /proc/…/children on this kernel
+  }
+  if (!(Number.isInteger(init) && init > 0)) return signalConfined(pid, 'SIGKILL');
+  try {
+    process.kill(init, 'SIGKILL');
   } catch {
     // ESRCH: it is gone
   }

@@ -185,19 +185,27 @@ export function signalConfined(pid: number | undefined, signal: NodeJS.Signals):
 export function killConfinedJob(pid: number | undefined): void {
   if (pid === undefined) return;
   // in a session the job is the host's own child: the whole group (and the sweep) goes at once
-  if (!probe().namespaceFlags) return signalConfined(pid, 'SIGKILL');
-  let init = Number.NaN;
-  try {
-    // `unshare --fork` has exactly one child: the namespace's init
-    init = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
-  } catch {
-    // no /proc/…/children on this kernel
+  const init = probe().namespaceFlags ? namespaceInit(pid) : undefined;
+  if (init === undefined) {
+    signalConfined(pid, 'SIGKILL');
+    return;
   }
-  if (!(Number.isInteger(init) && init > 0)) return signalConfined(pid, 'SIGKILL');
   try {
     process.kill(init, 'SIGKILL');
   } catch {
     // ESRCH: it is gone
+  }
+}
+
+/** `unshare --fork` has exactly one child: the namespace's init (undefined without /proc/…/children). */
+function namespaceInit(unsharePid: number): number | undefined {
+  try {
+    const child = Number(
+      readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').split(' ')[0],
+    );
+    return Number.isInteger(child) && child > 0 ? child : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,18 +1,15 @@
 // An answered job process is frozen at once and killed a little later (cold-process.ts, PARK_MS),
 // so that its teardown does not land on the next job's start. Nothing of the job may run meanwhile.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, jobFor, waitFor, wrapperPids } from './test-support';
+import { contextFor, jobFor, scratchDir, waitFor, wrapperPids } from './test-support';
 
 let executor: Executor;
-let dir: string;
 afterEach(async () => {
   await executor.close();
-  rmSync(dir, { recursive: true, force: true });
   expect(wrapperPids()).toEqual([]);
 });
 
@@ -27,8 +24,7 @@ export async function main({ file }) {
 
 describe('after its answer', () => {
   it('runs nothing of the job: a thread it left running is frozen, then the process is gone', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'millrace-after-answer-'));
-    const file = join(dir, 'ticks');
+    const file = join(scratchDir(), 'ticks');
     executor = createColdExecutor({ concurrency: 1, prestart: false });
     const outcome = await executor.run(jobFor(leavesAThreadRunning, { args: { file } }), contextFor().ctx);
     expect(outcome).toEqual({ status: 'success', result: 'left a thread running' });

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
@@ -11,6 +10,7 @@ import {
   jobFor,
   jobIdIn,
   jobProcesses,
+  scratchDir,
   waitFor,
   wrapperPids,
 } from './test-support';
@@ -27,7 +27,7 @@ export async function main({ release }) {
   while (!existsSync(release)) await new Promise((r) => setTimeout(r, 5));
   return 'finished';
 }`;
-const releaseFile = () => join(mkdtempSync(join(tmpdir(), 'millrace-test-')), 'release');
+const releaseFile = () => join(scratchDir(), 'release');
 
 describe('close', () => {
   it('stops every spare', async () => {

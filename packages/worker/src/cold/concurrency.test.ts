@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, jobFor, waitFor, wrapperPids } from './test-support';
+import { contextFor, jobFor, scratchDir, waitFor, wrapperPids } from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -24,7 +23,7 @@ export async function main({ release }) {
 describe('concurrency', () => {
   it('runs up to `concurrency` jobs at once and queues the rest', async () => {
     executor = createColdExecutor({ concurrency: 2 });
-    const release = join(mkdtempSync(join(tmpdir(), 'millrace-test-')), 'release');
+    const release = join(scratchDir(), 'release');
     const contexts = [contextFor(), contextFor(), contextFor()];
     const runs = contexts.map((c) => executor.run(jobFor(gated, { args: { release } }), c.ctx));
     await waitFor(() => contexts.filter((c) => c.text().includes('started')).length >= 2);
@@ -47,7 +46,7 @@ describe('concurrency', () => {
     process.on('warning', onWarning);
     try {
       executor = createColdExecutor({ concurrency: 10, prestart: false });
-      const release = join(mkdtempSync(join(tmpdir(), 'millrace-test-')), 'release');
+      const release = join(scratchDir(), 'release');
       const contexts = Array.from({ length: 12 }, () => contextFor());
       const runs = contexts.map((c) => executor.run(jobFor(gated, { args: { release } }), c.ctx));
       await waitFor(() => contexts.filter((c) => c.text().includes('started')).length >= 10);

@@ -1,13 +1,21 @@
 // A job that waits for a slot gets its process and loads its script meanwhile (top-level code runs,
 // main does not), so it starts the moment the slot frees; it still starts, times out and cancels
 // only as a job with a slot does.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
-import { contextFor, JOB_ID, jobFor, jobIdIn, jobProcesses, waitFor, wrapperPids } from './test-support';
+import {
+  contextFor,
+  JOB_ID,
+  jobFor,
+  jobIdIn,
+  jobProcesses,
+  scratchDir,
+  waitFor,
+  wrapperPids,
+} from './test-support';
 
 let executor: Executor;
 afterEach(async () => {
@@ -27,7 +35,7 @@ const loadsThenRuns = `console.log('loaded pid=' + ${JOB_ID});
 export function main() { console.log('main'); return 'second'; }`;
 
 function releaseFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'millrace-test-')), 'release');
+  return join(scratchDir(), 'release');
 }
 
 describe('a job waiting for a slot', () => {

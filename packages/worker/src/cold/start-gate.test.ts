@@ -1,13 +1,11 @@
 // A job waiting for a slot imports its script only once every job told to start has begun its
 // main (start-gate.ts): the import must not take the CPU a starting job needs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../executor';
 import { createColdExecutor } from './index';
 import { StartGate } from './start-gate';
-import { contextFor, jobFor, wrapperPids } from './test-support';
+import { contextFor, jobFor, scratchDir, wrapperPids } from './test-support';
 
 describe('StartGate', () => {
   it('is calm with no start under way', async () => {
@@ -30,16 +28,13 @@ describe('StartGate', () => {
 
 describe('a job waiting for a slot while another starts', () => {
   let executor: Executor;
-  let dir: string;
   afterEach(async () => {
     await executor.close();
-    rmSync(dir, { recursive: true, force: true });
     expect(wrapperPids()).toEqual([]);
   });
 
   it('loads its script only after that job has begun its main', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'millrace-start-gate-'));
-    const marker = join(dir, 'second-began');
+    const marker = join(scratchDir(), 'second-began');
     executor = createColdExecutor({ concurrency: 1 });
     // the second job's top-level code takes 500 ms, so it begins its main that long after its start
     const slowToBegin = `import { writeFileSync } from 'node:fs';

@@ -1,5 +1,8 @@
 // Shared by the cold executor's tests: build jobs and contexts, and find this process's wrappers.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import type { ExecutableJob, JobContext } from '../executor';
 
 let nextId = 0;
@@ -35,6 +38,13 @@ export function contextFor(env: Record<string, string> = {}): TestContext {
     chunks,
     text: () => chunks.join(''),
   };
+}
+
+/** A directory of the test's own outside every job's temp dir, removed when the test ends. */
+export function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'millrace-test-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Polls until `check` holds: waiting on the condition itself, never on a guessed delay. */

@@ -42,7 +42,7 @@ const MINIMAL_PATH = '/usr/local/bin:/usr/bin:/bin';
 /**
  * How long an answered process stays, frozen, before it is killed. Its teardown (freeing a node
  * heap, a PID namespace) costs every core of the host a few ms; done the moment it answers, it
- * lands exactly when the next job starts (measured: docs/isolation.md, "Cold start").
+ * lands exactly when the next job starts (measured: docs/isolation.md, "Cost of isolation").
  */
 export const PARK_MS = 50;
 

@@ -63,10 +63,11 @@ export function runOnProcess(
 
     // The import (and the script's top-level code) runs once the process is ready, main only once
     // the job starts: a job waiting for a slot is ready to run the moment one frees
-    // (docs/isolation.md), and it does not import while another job is starting (start-gate.ts).
+    // (docs/isolation.md), and it does not import while another job is starting (start-gate.ts) —
+    // unless its slot comes first: a job whose top-level code never lets main begin holds nobody.
     const loaded = proc.ready
       .then(async (ready) => {
-        if (ready && !hasSlot) await gate.calm();
+        if (ready && !hasSlot) await Promise.race([gate.calm(), slot]);
         return ready;
       })
       .then((ready) => {

@@ -52,4 +52,22 @@ export function main() { return { sawSecondBegin }; }`;
     expect(await second).toEqual({ status: 'success', result: 'second' });
     expect(await third).toEqual({ status: 'success', result: { sawSecondBegin: true } });
   });
+
+  it('does not wait for a job whose top-level code never lets its main begin, once it has a slot', async () => {
+    executor = createColdExecutor({ concurrency: 2 });
+    const neverBegins = contextFor();
+    const hanging = executor.run(
+      jobFor('await new Promise(() => setInterval(() => {}, 1000));\nexport function main() {}', {
+        timeoutMs: 60_000,
+      }),
+      neverBegins.ctx,
+    );
+    const other = executor.run(jobFor('export function main() { return "other"; }'), contextFor().ctx);
+    // waits for a slot, behind a start that never begins
+    const waiting = executor.run(jobFor('export function main() { return "waiting"; }'), contextFor().ctx);
+    expect(await other).toEqual({ status: 'success', result: 'other' });
+    expect(await waiting).toEqual({ status: 'success', result: 'waiting' });
+    neverBegins.controller.abort();
+    expect(await hanging).toEqual({ status: 'canceled' });
+  });
 });

@@ -12,17 +12,30 @@ export const monoNow = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * wall ms − monotonic ms, measured at an edge of `Date.now()` (the ms tick is seen turning over,
- * so the offset is good to a few µs rather than to Date.now()'s whole ms). Spins ≤ 1 ms.
+ * so the offset is good to a few µs rather than to Date.now()'s whole ms). The edge lies between
+ * two reads; a process descheduled between them would put it off by as long as it was away (a
+ * busy machine: 10 ms seen), so an edge counts only when the two reads were close together, and
+ * the closest of up to 20 edges wins. Spins ~1 ms per edge tried.
  */
 export function wallOffset() {
-  const start = Date.now();
-  let now = start;
-  let mono = monoNow();
-  while (now === start) {
-    mono = monoNow();
-    now = Date.now();
+  let best = { width: Number.POSITIVE_INFINITY, offset: 0 };
+  for (let edges = 0; edges < 20 && best.width > 0.05; edges++) {
+    let before = monoNow();
+    let wall = Date.now();
+    const start = wall;
+    let after = monoNow();
+    let lastBefore = before;
+    while (wall === start) {
+      lastBefore = before;
+      before = monoNow();
+      wall = Date.now();
+      after = monoNow();
+    }
+    // the tick turned after the previous read (which began at lastBefore) and before this one ended
+    const width = after - lastBefore;
+    if (width < best.width) best = { width, offset: wall - (lastBefore + after) / 2 };
   }
-  return now - mono;
+  return best.offset;
 }
 
 /** A wall-clock timestamp (ms) on the monotonic clock, given `wallOffset()`. */

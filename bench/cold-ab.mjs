@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatSpread, spread } from './lib/stats.mjs';
 
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flags = process.argv.slice(2);
@@ -74,22 +75,14 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const cell = (label, scenario, key) => {
-  const xs = results[label].map((r) => r[scenario][key]);
-  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
-};
-const fmt = (c) => `${c.median.toFixed(2)} (${c.min.toFixed(2)}–${c.max.toFixed(2)})`;
+const cell = (label, scenario, key) => spread(results[label].map((r) => r[scenario][key]));
 const lines = ['| row | base (main) | this branch | this / base |', '|---|---:|---:|---:|'];
 for (const scenario of scenarios) {
   for (const key of ['jobsPerSec', 'overheadMs']) {
     const a = cell('base', scenario, key);
     const b = cell('this', scenario, key);
     lines.push(
-      `| generic ${scenario} ${key === 'jobsPerSec' ? 'jobs/s' : 'overhead ms'} | ${fmt(a)} | ${fmt(b)} | ${(b.median / a.median).toFixed(2)}× |`,
+      `| generic ${scenario} ${key === 'jobsPerSec' ? 'jobs/s' : 'overhead ms'} | ${formatSpread(a)} | ${formatSpread(b)} | ${(b.median / a.median).toFixed(2)}× |`,
     );
   }
 }

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './lib/database.mjs';
-import { median, percentile, round } from './lib/stats.mjs';
+import { formatSpread, percentile, round, spread } from './lib/stats.mjs';
 
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
@@ -69,11 +69,7 @@ if (flags.echo) {
       console.log(`round ${round} ${tree.label}: ${JSON.stringify(got)}`);
     }
   }
-  const cell = (label, key) => {
-    const xs = results[label].map((r) => r[key]);
-    return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
-  };
-  const fmt = (c) => `${c.median.toFixed(2)} (${c.min.toFixed(2)}–${c.max.toFixed(2)})`;
+  const cell = (label, key) => spread(results[label].map((r) => r[key]));
   const header = trees.map((t) => (t.label === 'base' ? `base (${flags.base})` : 'this tree'));
   const lines = [
     `| ${workMs} ms jobs, c=1, ${jobs} jobs | ${header.join(' | ')} |${flags.base ? ' this / base |' : ''}`,
@@ -87,7 +83,7 @@ if (flags.echo) {
   ]) {
     const cells = trees.map((t) => cell(t.label, key));
     const ratio = flags.base ? ` ${(cells[1].median / cells[0].median).toFixed(2)}× |` : '';
-    lines.push(`| ${label} | ${cells.map(fmt).join(' | ')} |${ratio}`);
+    lines.push(`| ${label} | ${cells.map(formatSpread).join(' | ')} |${ratio}`);
   }
   console.log(
     `\n${flags.rounds} rounds${flags.base ? ', interleaved' : ''}; load average (1 min) at each run: ${loads.map((l) => l.toFixed(1)).join(', ')}\n`,

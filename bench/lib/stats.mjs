@@ -15,6 +15,16 @@ export function percentile(values, p) {
   return s[rank];
 }
 
+/** Median and range of the rounds of a side-by-side run. */
+export const spread = (values) => ({
+  median: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+});
+
+/** `median (min–max)`, two decimals. */
+export const formatSpread = (c) => `${c.median.toFixed(2)} (${c.min.toFixed(2)}–${c.max.toFixed(2)})`;
+
 export const round = (v, digits = 0) => (v == null ? null : Number(v.toFixed(digits)));
 
 /** Prints rows (objects with the same keys) as an aligned text table. */

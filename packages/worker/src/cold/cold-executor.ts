@@ -62,9 +62,7 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
     }
     if (ctx.signal.aborted) return { status: 'canceled' };
     let slot: Promise<SlotGrant>;
-    // whether the job has its slot before its process loads: one still waiting loads off others' starts
-    let hasSlot = slots.tryAcquire();
-    if (hasSlot) slot = Promise.resolve('acquired');
+    if (slots.tryAcquire()) slot = Promise.resolve('acquired');
     else if (loadingAhead < opts.concurrency) {
       loadingAhead++;
       slot = slots.acquire(ctx.signal).finally(() => loadingAhead--);
@@ -73,7 +71,6 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
       if (grant === 'aborted') return { status: 'canceled' };
       if (grant === 'closed') return failure('runtime_lost', 'executor was closed before the job started');
       slot = Promise.resolve(grant);
-      hasSlot = true;
     }
     try {
       return await runOnProcess(
@@ -85,7 +82,6 @@ export function createColdExecutor(options: ColdExecutorOptions): Executor {
         forceClose.signal,
         slot,
         gate,
-        hasSlot,
       );
     } finally {
       // A job can end before its slot came (its process died while it waited): the slot passes on.

@@ -184,8 +184,13 @@ export class ColdProcess {
     this.#signalGroup('SIGSTOP');
     this.#killTimer = setTimeout(() => {
       killConfinedJob(this.#child.pid);
-      // the wrappers around it were frozen too: thawed, they reap it and exit
-      this.#signalGroup('SIGCONT');
+      // Its outer wrapper (`unshare`) was frozen too: thawed, it reaps the init and exits. Only it:
+      // thawing the group would let the job's other processes run until the namespace is gone.
+      try {
+        if (this.#child.pid !== undefined) process.kill(this.#child.pid, 'SIGCONT');
+      } catch {
+        // ESRCH: it is gone
+      }
       this.#killTimer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);
     }, PARK_MS);
   }

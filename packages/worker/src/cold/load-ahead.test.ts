@@ -34,17 +34,19 @@ export async function main({ release }) {
 const loadsThenRuns = `console.log('loaded pid=' + ${JOB_ID});
 export function main() { console.log('main'); return 'second'; }`;
 
-function releaseFile(): string {
-  return join(scratchDir(), 'release');
+/** An executor whose only slot a first job holds until `release()`. */
+async function slotHeld(options: Parameters<typeof createColdExecutor>[0] = { concurrency: 1 }) {
+  executor = createColdExecutor(options);
+  const gate = join(scratchDir(), 'release');
+  const first = contextFor();
+  const running = executor.run(jobFor(gated, { args: { release: gate } }), first.ctx);
+  await waitFor(() => first.text().includes('first running'));
+  return { running, release: () => writeFileSync(gate, '') };
 }
 
 describe('a job waiting for a slot', () => {
   it('has its script loaded while the slot is busy, and runs main only once it starts', async () => {
-    executor = createColdExecutor({ concurrency: 1 });
-    const release = releaseFile();
-    const first = contextFor();
-    const running = executor.run(jobFor(gated, { args: { release } }), first.ctx);
-    await waitFor(() => first.text().includes('first running'));
+    const { running, release } = await slotHeld();
     const second = contextFor();
     const order: string[] = [];
     second.ctx.onStart = () =>
@@ -53,7 +55,7 @@ describe('a job waiting for a slot', () => {
     await waitFor(() => second.text().includes('loaded'));
     expect(second.text()).not.toContain('main');
     expect(order).toEqual([]);
-    writeFileSync(release, '');
+    release();
     expect(await running).toEqual({ status: 'success', result: 'first' });
     expect(await waiting).toEqual({ status: 'success', result: 'second' });
     expect(order).toEqual(['second started after 1 line(s)']);
@@ -61,43 +63,32 @@ describe('a job waiting for a slot', () => {
   });
 
   it('is canceled with its process while it waits', async () => {
-    executor = createColdExecutor({ concurrency: 1 });
-    const release = releaseFile();
-    const first = contextFor();
-    const running = executor.run(jobFor(gated, { args: { release } }), first.ctx);
-    await waitFor(() => first.text().includes('first running'));
+    const { running, release } = await slotHeld();
     const second = contextFor();
     const waiting = executor.run(jobFor(loadsThenRuns), second.ctx);
     await waitFor(() => second.text().includes('loaded'));
     second.controller.abort();
     expect(await waiting).toEqual({ status: 'canceled' });
     expect(jobProcesses(jobIdIn(second.text()))).toEqual([]);
-    writeFileSync(release, '');
+    release();
     expect(await running).toEqual({ status: 'success', result: 'first' });
   });
 
   it('times out once started when its top-level code never lets main run', async () => {
-    executor = createColdExecutor({ concurrency: 1 });
-    const release = releaseFile();
-    const first = contextFor();
-    const running = executor.run(jobFor(gated, { args: { release } }), first.ctx);
-    await waitFor(() => first.text().includes('first running'));
+    const { running, release } = await slotHeld();
     const second = contextFor();
     const hangs = `console.log('loaded pid=' + ${JOB_ID}); while (true);
 export function main() { return 'never'; }`;
     const waiting = executor.run(jobFor(hangs, { timeoutMs: 200 }), second.ctx);
     await waitFor(() => second.text().includes('loaded'));
-    writeFileSync(release, '');
+    release();
     expect(await running).toEqual({ status: 'success', result: 'first' });
     expect(await waiting).toMatchObject({ status: 'failure', error: { reason: 'timeout' } });
     expect(jobProcesses(jobIdIn(second.text()))).toEqual([]);
   });
 
   it('is turned away with its process when the executor is closed with force', async () => {
-    executor = createColdExecutor({ concurrency: 1 });
-    const first = contextFor();
-    const running = executor.run(jobFor(gated, { args: { release: releaseFile() } }), first.ctx);
-    await waitFor(() => first.text().includes('first running'));
+    const { running } = await slotHeld();
     const second = contextFor();
     const waiting = executor.run(jobFor(loadsThenRuns), second.ctx);
     await waitFor(() => second.text().includes('loaded'));
@@ -108,11 +99,7 @@ export function main() { return 'never'; }`;
   });
 
   it('loads ahead at most one job per slot; later ones wait without a process', async () => {
-    executor = createColdExecutor({ concurrency: 1, spares: 3, maxSpares: 3 });
-    const release = releaseFile();
-    const first = contextFor();
-    const running = executor.run(jobFor(gated, { args: { release } }), first.ctx);
-    await waitFor(() => first.text().includes('first running'));
+    const { running, release } = await slotHeld({ concurrency: 1, spares: 3, maxSpares: 3 });
     const second = contextFor();
     const third = contextFor();
     const waiting = [
@@ -123,7 +110,7 @@ export function main() { return 'never'; }`;
     // Three spares stand ready, yet the third job has not taken one: its script is not loaded.
     await waitFor(() => wrapperPids().length === 5);
     expect(third.text()).toBe('');
-    writeFileSync(release, '');
+    release();
     expect(await running).toEqual({ status: 'success', result: 'first' });
     expect(await Promise.all(waiting)).toEqual([
       { status: 'success', result: 'second' },

@@ -29,7 +29,6 @@ export function runOnProcess(
   slot: Promise<SlotGrant>,
   /** starts are reported here; a job still without its slot loads only once they have begun */
   gate: StartGate,
-  hasSlot: boolean,
 ): Promise<JobOutcome> {
   return new Promise((resolve) => {
     const logs = new LogSink((text) => ctx.onLog(text), limits.maxLogBytes);
@@ -67,7 +66,8 @@ export function runOnProcess(
     // unless its slot comes first: a job whose top-level code never lets main begin holds nobody.
     const loaded = proc.ready
       .then(async (ready) => {
-        if (ready && !hasSlot) await Promise.race([gate.calm(), slot]);
+        // a job that has its slot already (an idle executor) loads at once: the race is over
+        if (ready) await Promise.race([gate.calm(), slot]);
         return ready;
       })
       .then((ready) => {
